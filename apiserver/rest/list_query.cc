@@ -1,0 +1,120 @@
+#include "apiserver/rest/list_query.h"
+
+#include <openssl/evp.h>
+
+#include "apiserver/api/api_status.h"
+
+namespace upkeep::apiserver {
+namespace {
+
+std::string Base64(const std::string& in) {
+  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
+  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  out.resize(static_cast<size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Unbase64(std::string in) {
+  // The apiserver uses URL-safe or standard base64 without padding in places; accept both.
+  for (char& c : in) {
+    if (c == '-') c = '+';
+    if (c == '_') c = '/';
+  }
+  while (in.size() % 4 != 0) in += '=';
+  std::string out(in.size(), '\0');
+  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                          reinterpret_cast<const unsigned char*>(in.data()),
+                          static_cast<int>(in.size()));
+  if (n < 0) return std::nullopt;
+  size_t pad = 0;
+  for (size_t i = in.size(); i > 0 && in[i - 1] == '='; --i) ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
+bool ParseInt(const std::string& text, int64_t* out) {
+  if (text.empty()) return false;
+  char* end = nullptr;
+  long long v = std::strtoll(text.c_str(), &end, 10);
+  if (*end != '\0') return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+bool ListQuery::Matches(const nlohmann::json& object) const {
+  if (label_selector) {
+    const nlohmann::json& meta = object.contains("metadata") ? object["metadata"] : object;
+    auto it = meta.find("labels");
+    if (!label_selector->Matches(it == meta.end() ? nlohmann::json() : *it)) return false;
+  }
+  if (field_selector && !field_selector->Matches(object)) return false;
+  return true;
+}
+
+std::string EncodeContinueToken(uint64_t resource_version, const std::string& start_key) {
+  nlohmann::json token = {{"v", "meta.k8s.io/v1"},
+                          {"rv", resource_version},
+                          {"start", start_key + std::string(1, '\0')}};
+  return Base64(token.dump());
+}
+
+absl::StatusOr<ListQuery> ParseListQuery(const HttpRequest& request) {
+  ListQuery q;
+  if (const std::string& s = request.Query("labelSelector"); !s.empty()) {
+    auto sel = LabelSelector::Parse(s);
+    if (!sel.ok()) return sel.status();
+    q.label_selector = std::move(*sel);
+  }
+  if (const std::string& s = request.Query("fieldSelector"); !s.empty()) {
+    auto sel = FieldSelector::Parse(s);
+    if (!sel.ok()) return sel.status();
+    q.field_selector = std::move(*sel);
+  }
+  if (const std::string& s = request.Query("limit"); !s.empty()) {
+    if (!ParseInt(s, &q.limit) || q.limit < 0) {
+      return BadRequestError("invalid value for limit: \"" + s + "\"");
+    }
+  }
+  if (const std::string& s = request.Query("timeoutSeconds"); !s.empty()) {
+    if (!ParseInt(s, &q.timeout_seconds) || q.timeout_seconds < 0) {
+      return BadRequestError("invalid value for timeoutSeconds: \"" + s + "\"");
+    }
+  }
+  q.resource_version = request.Query("resourceVersion");
+  if (!q.resource_version.empty()) {
+    int64_t rv;
+    if (!ParseInt(q.resource_version, &rv) || rv < 0) {
+      return BadRequestError("resourceVersion: Invalid value: \"" + q.resource_version +
+                             "\": must be a valid resource version");
+    }
+  }
+  q.resource_version_match = request.Query("resourceVersionMatch");
+  if (!q.resource_version_match.empty() && q.resource_version_match != "NotOlderThan" &&
+      q.resource_version_match != "Exact") {
+    return BadRequestError("resourceVersionMatch: Unsupported value: \"" +
+                           q.resource_version_match +
+                           "\": supported values: \"Exact\", \"NotOlderThan\"");
+  }
+  q.allow_watch_bookmarks = request.Query("allowWatchBookmarks") == "true";
+  q.send_initial_events = request.Query("sendInitialEvents") == "true";
+  if (const std::string& s = request.Query("continue"); !s.empty()) {
+    auto decoded = Unbase64(s);
+    nlohmann::json token =
+        decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
+    if (token.is_discarded() || !token.is_object() || token.value("v", "") != "meta.k8s.io/v1" ||
+        !token.contains("rv") || !token.contains("start")) {
+      return BadRequestError("continue key is not valid: incorrect encoded start " +
+                             std::string("resourceVersion (version meta.k8s.io/v1)"));
+    }
+    q.continue_resource_version = token["rv"].get<uint64_t>();
+    q.continue_key = token["start"].get<std::string>();
+    if (!q.continue_key.empty() && q.continue_key.back() == '\0') q.continue_key.pop_back();
+  }
+  return q;
+}
+
+}  // namespace upkeep::apiserver

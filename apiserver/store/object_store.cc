@@ -1,0 +1,260 @@
+#include "apiserver/store/object_store.h"
+
+#include <mutex>
+
+namespace upkeep::apiserver {
+namespace {
+
+StoredObject Freeze(nlohmann::json object, uint64_t rv) {
+  StoredObject stored;
+  stored.resource_version = rv;
+  auto text = std::make_shared<std::string>(object.dump());
+  stored.object = std::make_shared<const nlohmann::json>(std::move(object));
+  stored.text = std::move(text);
+  return stored;
+}
+
+uint64_t ParseVersion(const nlohmann::json& object) {
+  const auto& meta = object.value("metadata", nlohmann::json::object());
+  std::string rv = meta.value("resourceVersion", "");
+  return rv.empty() ? 0 : std::strtoull(rv.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+std::string StoreKey(const std::string& group_resource, const std::string& ns,
+                     const std::string& name) {
+  return group_resource + "/" + ns + "/" + name;
+}
+
+bool SplitStoreKey(const std::string& key, std::string* group_resource, std::string* ns,
+                   std::string* name) {
+  size_t a = key.find('/');
+  if (a == std::string::npos) return false;
+  size_t b = key.find('/', a + 1);
+  if (b == std::string::npos) return false;
+  *group_resource = key.substr(0, a);
+  *ns = key.substr(a + 1, b - a - 1);
+  *name = key.substr(b + 1);
+  return !group_resource->empty() && !name->empty();
+}
+
+ObjectStore::ObjectStore(std::unique_ptr<StorageBackend> backend, Options options)
+    : backend_(backend ? std::move(backend) : std::make_unique<NullBackend>()),
+      options_(options) {}
+
+ObjectStore::~ObjectStore() = default;
+
+std::string ObjectStore::ObjectKey(const std::string& ns, const std::string& name) {
+  return ns + "/" + name;
+}
+
+absl::Status ObjectStore::Load() {
+  std::unique_lock lock(mu_);
+  uint64_t last = 0;
+  absl::Status parse_error = absl::OkStatus();
+  absl::Status st = backend_->LoadAll(
+      [&](std::string_view key, std::string_view text) {
+        std::string gr, ns, name;
+        if (!SplitStoreKey(std::string(key), &gr, &ns, &name)) return;
+        nlohmann::json object = nlohmann::json::parse(text, nullptr, false);
+        if (object.is_discarded()) {
+          parse_error = absl::DataLossError("stored object " + std::string(key) +
+                                            " is not valid JSON");
+          return;
+        }
+        uint64_t rv = ParseVersion(object);
+        objects_[gr][ObjectKey(ns, name)] = Freeze(std::move(object), rv);
+      },
+      &last);
+  if (!st.ok()) return st;
+  if (!parse_error.ok()) return parse_error;
+  resource_version_ = last;
+  compacted_through_ = last;  // history before a restart is gone
+  return absl::OkStatus();
+}
+
+std::optional<StoredObject> ObjectStore::Get(const std::string& group_resource,
+                                             const std::string& ns,
+                                             const std::string& name) const {
+  std::shared_lock lock(mu_);
+  auto r = objects_.find(group_resource);
+  if (r == objects_.end()) return std::nullopt;
+  auto it = r->second.find(ObjectKey(ns, name));
+  if (it == r->second.end()) return std::nullopt;
+  return it->second;
+}
+
+ListResult ObjectStore::List(const std::string& group_resource,
+                             const ListOptions& options) const {
+  std::shared_lock lock(mu_);
+  ListResult result;
+  result.resource_version = resource_version_;
+  auto r = objects_.find(group_resource);
+  if (r == objects_.end()) return result;
+  const auto& objects = r->second;
+  auto it = objects.begin();
+  std::string prefix = options.namespace_.empty() ? "" : options.namespace_ + "/";
+  if (!options.start_after.empty()) {
+    it = objects.upper_bound(options.start_after);
+  } else if (!prefix.empty()) {
+    it = objects.lower_bound(prefix);
+  }
+  for (; it != objects.end(); ++it) {
+    if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
+    if (options.filter && !options.filter(*it->second.object)) continue;
+    if (options.limit > 0 && static_cast<int64_t>(result.items.size()) == options.limit) {
+      // Count what is left so the client can show remainingItemCount.
+      for (; it != objects.end(); ++it) {
+        if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
+        if (!options.filter || options.filter(*it->second.object)) ++result.remaining;
+      }
+      break;
+    }
+    result.items.push_back(it->second);
+    result.last_key = it->first;
+  }
+  if (result.remaining == 0) result.last_key.clear();
+  return result;
+}
+
+uint64_t ObjectStore::CurrentResourceVersion() const {
+  std::shared_lock lock(mu_);
+  return resource_version_;
+}
+
+size_t ObjectStore::Count(const std::string& group_resource, const std::string& ns) const {
+  std::shared_lock lock(mu_);
+  auto r = objects_.find(group_resource);
+  if (r == objects_.end()) return 0;
+  if (ns.empty()) return r->second.size();
+  size_t n = 0;
+  std::string prefix = ns + "/";
+  for (auto it = r->second.lower_bound(prefix);
+       it != r->second.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    ++n;
+  }
+  return n;
+}
+
+absl::StatusOr<StoredObject> ObjectStore::Mutate(const std::string& group_resource,
+                                                 const std::string& ns, const std::string& name,
+                                                 const Decide& decide) {
+  std::unique_lock lock(mu_);
+  auto& objects = objects_[group_resource];
+  std::string key = ObjectKey(ns, name);
+  auto it = objects.find(key);
+  const StoredObject* current = it == objects.end() ? nullptr : &it->second;
+  absl::StatusOr<Mutation> mutation = decide(current);
+  if (!mutation.ok()) return mutation.status();
+  switch (mutation->kind) {
+    case Mutation::Kind::kNoChange:
+      if (!current) return StoredObject{};
+      return *current;
+    case Mutation::Kind::kDelete: {
+      if (!current) return StoredObject{};
+      uint64_t rv = resource_version_ + 1;
+      absl::Status st = backend_->Delete(StoreKey(group_resource, ns, name), rv);
+      if (!st.ok()) return st;
+      resource_version_ = rv;
+      // The deleted object carries the deletion's resourceVersion, as in Kubernetes.
+      nlohmann::json last = *current->object;
+      last["metadata"]["resourceVersion"] = std::to_string(rv);
+      StoredObject gone = Freeze(std::move(last), rv);
+      objects.erase(it);
+      Publish({WatchEventType::kDeleted, group_resource, ns, name, gone, rv, {}});
+      return gone;
+    }
+    case Mutation::Kind::kPut: {
+      uint64_t rv = resource_version_ + 1;
+      mutation->object["metadata"]["resourceVersion"] = std::to_string(rv);
+      StoredObject stored = Freeze(std::move(mutation->object), rv);
+      absl::Status st = backend_->Put(StoreKey(group_resource, ns, name), *stored.text, rv);
+      if (!st.ok()) return st;
+      resource_version_ = rv;
+      WatchEventType type = current ? WatchEventType::kModified : WatchEventType::kAdded;
+      objects[key] = stored;
+      StoreEvent event{type, group_resource, ns, name, stored, rv, {}};
+      if (current) event.previous = *current;
+      Publish(event);
+      return stored;
+    }
+  }
+  return absl::InternalError("unknown mutation");
+}
+
+void ObjectStore::Publish(const StoreEvent& event) {
+  history_.push_back(event);
+  while (history_.size() > options_.history_capacity) {
+    compacted_through_ = history_.front().resource_version;
+    history_.pop_front();
+  }
+  for (auto& [id, watcher] : watchers_) {
+    if (watcher.group_resource.empty() || watcher.group_resource == event.group_resource) {
+      watcher.callback(event);
+    }
+  }
+}
+
+absl::StatusOr<uint64_t> ObjectStore::AddWatch(const std::string& group_resource,
+                                               uint64_t from_resource_version,
+                                               bool initial_state, WatchCallback callback,
+                                               const std::function<void(uint64_t)>& on_caught_up) {
+  std::unique_lock lock(mu_);
+  if (from_resource_version > 0) {
+    if (from_resource_version < compacted_through_) {
+      return absl::OutOfRangeError("too old resource version: " +
+                                   std::to_string(from_resource_version) + " (" +
+                                   std::to_string(compacted_through_ + 1) + ")");
+    }
+    for (const StoreEvent& e : history_) {
+      if (e.resource_version <= from_resource_version) continue;
+      if (group_resource.empty() || e.group_resource == group_resource) callback(e);
+    }
+  } else if (initial_state) {
+    auto replay = [&](const std::string& gr, const std::map<std::string, StoredObject>& objs) {
+      for (const auto& [key, obj] : objs) {
+        size_t slash = key.find('/');
+        callback({WatchEventType::kAdded, gr, key.substr(0, slash), key.substr(slash + 1), obj,
+                  obj.resource_version, {}});
+      }
+    };
+    if (group_resource.empty()) {
+      for (const auto& [gr, objs] : objects_) replay(gr, objs);
+    } else if (auto r = objects_.find(group_resource); r != objects_.end()) {
+      replay(group_resource, r->second);
+    }
+  }
+  if (on_caught_up) on_caught_up(resource_version_);
+  uint64_t id = next_watch_id_++;
+  watchers_[id] = Watcher{group_resource, std::move(callback)};
+  return id;
+}
+
+void ObjectStore::WithCurrentVersion(const std::function<void(uint64_t)>& fn) const {
+  std::shared_lock lock(mu_);
+  fn(resource_version_);
+}
+
+void ObjectStore::RemoveWatch(uint64_t watch_id) {
+  std::unique_lock lock(mu_);
+  watchers_.erase(watch_id);
+}
+
+size_t ObjectStore::WatchCount() const {
+  std::shared_lock lock(mu_);
+  return watchers_.size();
+}
+
+void ObjectStore::CompactHistory() {
+  std::unique_lock lock(mu_);
+  history_.clear();
+  compacted_through_ = resource_version_;
+}
+
+uint64_t ObjectStore::OldestWatchableResourceVersion() const {
+  std::shared_lock lock(mu_);
+  return compacted_through_;
+}
+
+}  // namespace upkeep::apiserver
