@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets up (packages + build) and runs every test: unit, integration and e2e, first on the
+# release build, then again on the ASan+UBSan build.
+#   scripts/test.sh                    everything
+#   UPKEEP_SANITIZE_RUN=0 scripts/test.sh   skip the sanitizer pass (quicker, local use)
+#   scripts/test.sh -L unit            extra arguments go to ctest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/setup.sh
+ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
+
+if [[ "${UPKEEP_SANITIZE_RUN:-1}" == 1 ]]; then
+  UPKEEP_SANITIZE=1 bash scripts/setup.sh
+  # Leaks are reported at exit of each test binary; a reported error fails the test.
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir build-asan --output-on-failure -j "$(nproc)" "$@"
+fi
