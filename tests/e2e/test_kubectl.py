@@ -223,9 +223,10 @@ class KubectlTest(ServerTestCase):
         self.assertTrue(names[0].startswith("generated-"))
 
     def test_chunked_listing(self):
-        for i in range(12):
-            self.kubectl("create", "configmap", "chunk-%02d" % i, "--from-literal=i=%d" % i,
-                         "-n", "kube-public")
+        manifests = "".join(
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: chunk-%02d}\ndata: {i: '%d'}\n"
+            % (i, i) for i in range(12))
+        self.kubectl("apply", "-n", "kube-public", "-f", "-", input=manifests)
         out = self.kubectl("get", "configmaps", "-n", "kube-public", "--chunk-size=5",
                            "-o", "name", "-v=6").stdout.split()
         self.assertEqual(out, ["configmap/chunk-%02d" % i for i in range(12)])
