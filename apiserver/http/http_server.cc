@@ -403,6 +403,13 @@ const std::string& HttpRequest::Header(const std::string& name) const {
   return it == headers.end() ? kEmpty : it->second;
 }
 
+bool HttpRequest::QueryFlag(const std::string& name) const {
+  auto it = query.find(name);
+  if (it == query.end()) return false;
+  std::string v = ToLower(it->second);
+  return !(v == "0" || v == "f" || v == "false");
+}
+
 const std::string& HttpRequest::Query(const std::string& name) const {
   auto it = query.find(name);
   return it == query.end() ? kEmpty : it->second;

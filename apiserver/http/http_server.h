@@ -39,6 +39,9 @@ struct HttpRequest {
   // The query parameter's value or "" when absent.
   const std::string& Query(const std::string& name) const;
   bool HasQuery(const std::string& name) const { return query.count(name) > 0; }
+  // A boolean parameter as kube-apiserver reads one: absent is false; "0", "f" and "false"
+  // (any case) are false; anything else, "True" and "" included, is true.
+  bool QueryFlag(const std::string& name) const;
 };
 
 // The writing end of a streamed (chunked) response. Thread-safe.

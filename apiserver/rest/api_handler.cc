@@ -66,7 +66,7 @@ HttpResponse ApiHandler::Handle(const HttpRequest& req) {
   if (path == "/api" || path == "/api/") return JsonResponse(200, CoreApiVersions(options_.server_address));
   if (path == "/apis" || path == "/apis/") return JsonResponse(200, ApiGroupList(registry_));
 
-  RequestInfo info = ParseRequestInfo(req.method, path, req.Query("watch"));
+  RequestInfo info = ParseRequestInfo(req.method, path, req.QueryFlag("watch"));
   if (!info.is_resource_request) {
     if (info.api_prefix == "api" && !info.version.empty()) {
       if (auto list = ApiResourceList(registry_, "", info.version)) return JsonResponse(200, *list);

@@ -1,38 +1,10 @@
 #include "apiserver/rest/list_query.h"
 
-#include <openssl/evp.h>
-
 #include "apiserver/api/api_status.h"
+#include "apiserver/api/base64.h"
 
 namespace upkeep::apiserver {
 namespace {
-
-std::string Base64(const std::string& in) {
-  std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-  int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  out.resize(static_cast<size_t>(n));
-  return out;
-}
-
-std::optional<std::string> Unbase64(std::string in) {
-  // The apiserver uses URL-safe or standard base64 without padding in places; accept both.
-  for (char& c : in) {
-    if (c == '-') c = '+';
-    if (c == '_') c = '/';
-  }
-  while (in.size() % 4 != 0) in += '=';
-  std::string out(in.size(), '\0');
-  int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                          reinterpret_cast<const unsigned char*>(in.data()),
-                          static_cast<int>(in.size()));
-  if (n < 0) return std::nullopt;
-  size_t pad = 0;
-  for (size_t i = in.size(); i > 0 && in[i - 1] == '='; --i) ++pad;
-  out.resize(static_cast<size_t>(n) - pad);
-  return out;
-}
 
 bool ParseInt(const std::string& text, int64_t* out) {
   if (text.empty()) return false;
@@ -59,7 +31,7 @@ std::string EncodeContinueToken(uint64_t resource_version, const std::string& st
   nlohmann::json token = {{"v", "meta.k8s.io/v1"},
                           {"rv", resource_version},
                           {"start", start_key + std::string(1, '\0')}};
-  return Base64(token.dump());
+  return Base64Encode(token.dump());
 }
 
 absl::StatusOr<ListQuery> ParseListQuery(const HttpRequest& request) {
@@ -99,10 +71,10 @@ absl::StatusOr<ListQuery> ParseListQuery(const HttpRequest& request) {
                            q.resource_version_match +
                            "\": supported values: \"Exact\", \"NotOlderThan\"");
   }
-  q.allow_watch_bookmarks = request.Query("allowWatchBookmarks") == "true";
-  q.send_initial_events = request.Query("sendInitialEvents") == "true";
+  q.allow_watch_bookmarks = request.QueryFlag("allowWatchBookmarks");
+  q.send_initial_events = request.QueryFlag("sendInitialEvents");
   if (const std::string& s = request.Query("continue"); !s.empty()) {
-    auto decoded = Unbase64(s);
+    auto decoded = Base64Decode(s);
     nlohmann::json token =
         decoded ? nlohmann::json::parse(*decoded, nullptr, false) : nlohmann::json();
     if (token.is_discarded() || !token.is_object() || token.value("v", "") != "meta.k8s.io/v1" ||

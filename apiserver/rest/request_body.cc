@@ -2,12 +2,14 @@
 
 #include "apiserver/api/api_status.h"
 #include "apiserver/apply/apply_body.h"
+#include "apiserver/protobuf/protobuf_decoding.h"
 
 namespace upkeep::apiserver {
 
 absl::StatusOr<nlohmann::json> DecodeBody(const HttpRequest& request) {
   std::string type = request.Header("content-type");
   type = type.substr(0, type.find(';'));
+  if (IsKubernetesProtobuf(type)) return DecodeKubernetesProtobuf(request.body);
   if (type == "application/yaml") {
     auto body = ParseApplyBody(request.body);
     if (!body.ok()) return body.status();

@@ -20,7 +20,7 @@ std::vector<std::string> Segments(const std::string& path) {
 }  // namespace
 
 RequestInfo ParseRequestInfo(const std::string& method, const std::string& path,
-                             const std::string& watch_param) {
+                             bool watch_param) {
   RequestInfo info;
   info.path = path;
   std::vector<std::string> parts = Segments(path);
@@ -64,7 +64,7 @@ RequestInfo ParseRequestInfo(const std::string& method, const std::string& path,
   }
   if (info.resource == "namespaces") info.namespace_.clear();
 
-  bool watch = legacy_watch || watch_param == "true" || watch_param == "1";
+  bool watch = legacy_watch || watch_param;
   if (method == "GET" || method == "HEAD") {
     info.verb = info.name.empty() ? (watch ? "watch" : "list") : (watch ? "watch" : "get");
   } else if (method == "POST") {

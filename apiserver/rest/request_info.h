@@ -22,8 +22,8 @@ struct RequestInfo {
   std::string path;
 };
 
-// Parses `path` (without query) for `method`; `watch_param` is the value of ?watch=.
+// Parses `path` (without query) for `method`; `watch_param` is ?watch= read as a boolean.
 RequestInfo ParseRequestInfo(const std::string& method, const std::string& path,
-                             const std::string& watch_param);
+                             bool watch_param);
 
 }  // namespace upkeep::apiserver

@@ -7,6 +7,7 @@
 #include "apiserver/patch/json_patch.h"
 #include "apiserver/patch/merge_patch.h"
 #include "apiserver/patch/strategic_merge_patch.h"
+#include "apiserver/rest/builtin_strategy.h"
 #include "apiserver/rest/human_duration.h"
 #include "apiserver/rest/list_query.h"
 #include "apiserver/rest/request_body.h"
@@ -119,6 +120,17 @@ HttpResponse StatusResponse(const absl::Status& status) {
     r.headers.push_back({"Retry-After", std::to_string(obj["details"]["retryAfterSeconds"].get<int>())});
   }
   return r;
+}
+
+ResourceHandler::WriteOptions ResourceHandler::WriteOptionsOf(const HttpRequest& req,
+                                                            std::vector<std::string>* warnings) {
+  WriteOptions options;
+  options.dry_run = req.Query("dryRun") == "All";
+  options.field_validation =
+      req.HasQuery("fieldValidation") ? req.Query("fieldValidation") : "Strict";
+  options.field_manager = req.Query("fieldManager");
+  options.warnings = warnings;
+  return options;
 }
 
 ResourceHandler::ResourceHandler(ObjectStore& store, ResourceRegistry& registry,
@@ -262,8 +274,16 @@ absl::StatusOr<HttpResponse> ResourceHandler::List(const HttpRequest& req,
     }
     options.start_after = q.continue_key;
   }
+  if (!q.continue_key.empty()) {
+    options.at_resource_version = q.continue_resource_version;
+  } else if (q.resource_version_match == "Exact" && !q.resource_version.empty()) {
+    options.at_resource_version = std::strtoull(q.resource_version.c_str(), nullptr, 10);
+  }
   ListResult result = store_.List(info.GroupResource(), options);
-  uint64_t list_rv = q.continue_key.empty() ? result.resource_version : q.continue_resource_version;
+  if (result.expired) {
+    return GoneError("The resourceVersion for the provided list is too old.");
+  }
+  uint64_t list_rv = result.resource_version;
   json list_meta = {{"resourceVersion", std::to_string(list_rv)}};
   if (!result.last_key.empty()) {
     list_meta["continue"] = EncodeContinueToken(list_rv, result.last_key);
@@ -304,6 +324,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::List(const HttpRequest& req,
 absl::Status ResourceHandler::Admit(const ResourceInfo& info, json& object,
                                     const WriteOptions& options) {
   std::string name = Meta(object).value("name", "");
+  PrepareBuiltinForWrite(info, object);
   if (info.custom && info.schema.is_object()) {
     std::vector<std::string> pruned;
     PruneUnknownFields(info.schema, object, &pruned);
@@ -357,7 +378,11 @@ absl::StatusOr<StoredObject> ResourceHandler::CreateObject(const ResourceInfo& i
   // Server-owned metadata: whatever the client sent is replaced.
   meta["uid"] = RandomUid();
   meta["creationTimestamp"] = Now();
-  meta["generation"] = 1;
+  if (TracksGeneration(info)) {
+    meta["generation"] = 1;
+  } else {
+    meta.erase("generation");
+  }
   meta.erase("resourceVersion");
   meta.erase("deletionTimestamp");
   meta.erase("deletionGracePeriodSeconds");
@@ -398,11 +423,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Create(const HttpRequest& req,
   auto body = DecodeBody(req);
   if (!body.ok()) return body.status();
   std::vector<std::string> warnings;
-  WriteOptions options;
-  options.dry_run = req.Query("dryRun") == "All";
-  options.field_validation = req.HasQuery("fieldValidation") ? req.Query("fieldValidation") : "Strict";
-  options.field_manager = req.Query("fieldManager");
-  options.warnings = &warnings;
+  WriteOptions options = WriteOptionsOf(req, &warnings);
   auto stored = CreateObject(info, ri.namespace_, std::move(*body), options);
   if (!stored.ok()) return stored.status();
   HttpResponse r;
@@ -484,7 +505,7 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
           }
         }
         if (absl::Status st = Admit(info, next, options); !st.ok()) return st;
-        if (SpecChanged(old, next)) {
+        if (TracksGeneration(info) && SpecChanged(old, next)) {
           m["generation"] = Meta(old).value("generation", 1) + 1;
         }
         if (SameIgnoringVersion(old, next)) {
@@ -525,12 +546,8 @@ absl::StatusOr<HttpResponse> ResourceHandler::Update(const HttpRequest& req,
                                                      const RequestInfo& ri) {
   auto body = DecodeBody(req);
   if (!body.ok()) return body.status();
-  WriteOptions options;
   std::vector<std::string> warnings;
-  options.dry_run = req.Query("dryRun") == "All";
-  options.field_validation = req.HasQuery("fieldValidation") ? req.Query("fieldValidation") : "Strict";
-  options.field_manager = req.Query("fieldManager");
-  options.warnings = &warnings;
+  WriteOptions options = WriteOptionsOf(req, &warnings);
   json desired = std::move(*body);
   auto stored = UpdateObject(
       info, ri.namespace_, ri.name, ri.subresource,
@@ -547,12 +564,8 @@ absl::StatusOr<HttpResponse> ResourceHandler::Patch(const HttpRequest& req,
                                                     const RequestInfo& ri) {
   std::string content_type = req.Header("content-type");
   content_type = content_type.substr(0, content_type.find(';'));
-  WriteOptions options;
   std::vector<std::string> warnings;
-  options.dry_run = req.Query("dryRun") == "All";
-  options.field_validation = req.HasQuery("fieldValidation") ? req.Query("fieldValidation") : "Strict";
-  options.field_manager = req.Query("fieldManager");
-  options.warnings = &warnings;
+  WriteOptions options = WriteOptionsOf(req, &warnings);
 
   if (content_type == "application/apply-patch+yaml") {
     return ApplyPatch(req, info, ri, options);

@@ -53,6 +53,8 @@ class ResourceHandler {
     std::string field_manager;
     std::vector<std::string>* warnings = nullptr;
   };
+  // ?dryRun, ?fieldValidation (default Strict) and ?fieldManager of a write request.
+  static WriteOptions WriteOptionsOf(const HttpRequest& req, std::vector<std::string>* warnings);
 
   absl::StatusOr<HttpResponse> Get(const HttpRequest& req, const ResourceInfo& info,
                                    const RequestInfo& ri);

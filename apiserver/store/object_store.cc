@@ -1,6 +1,7 @@
 #include "apiserver/store/object_store.h"
 
 #include <mutex>
+#include <tuple>
 
 namespace upkeep::apiserver {
 namespace {
@@ -90,29 +91,67 @@ ListResult ObjectStore::List(const std::string& group_resource,
   std::shared_lock lock(mu_);
   ListResult result;
   result.resource_version = resource_version_;
-  auto r = objects_.find(group_resource);
-  if (r == objects_.end()) return result;
-  const auto& objects = r->second;
-  auto it = objects.begin();
-  std::string prefix = options.namespace_.empty() ? "" : options.namespace_ + "/";
-  if (!options.start_after.empty()) {
-    it = objects.upper_bound(options.start_after);
-  } else if (!prefix.empty()) {
-    it = objects.lower_bound(prefix);
+  uint64_t at = options.at_resource_version;
+  if (at > 0 && at < resource_version_) {
+    if (at < compacted_through_) {
+      result.expired = true;
+      return result;
+    }
+    result.resource_version = at;
+  } else {
+    at = 0;
   }
-  for (; it != objects.end(); ++it) {
-    if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
-    if (options.filter && !options.filter(*it->second.object)) continue;
+  static const std::map<std::string, StoredObject> kNone;
+  auto r = objects_.find(group_resource);
+  const auto& objects = r == objects_.end() ? kNone : r->second;
+  // Keys whose state at `at` differs from now: undo newer events, newest first.
+  std::map<std::string, std::optional<StoredObject>> then;
+  if (at > 0) {
+    for (auto e = history_.rbegin(); e != history_.rend() && e->resource_version > at; ++e) {
+      if (e->group_resource != group_resource) continue;
+      std::optional<StoredObject> before;
+      if (e->type != WatchEventType::kAdded) before = e->previous;
+      then[ObjectKey(e->namespace_, e->name)] = before;
+    }
+  }
+  std::string prefix = options.namespace_.empty() ? "" : options.namespace_ + "/";
+  auto first = [&](const auto& map) {
+    if (!options.start_after.empty()) return map.upper_bound(options.start_after);
+    return prefix.empty() ? map.begin() : map.lower_bound(prefix);
+  };
+  auto in_scope = [&](const std::string& key) {
+    return prefix.empty() || key.compare(0, prefix.size(), prefix) == 0;
+  };
+  auto it = first(objects);
+  auto ot = first(then);
+  // Walks the union of both key ranges in order; the historical state wins.
+  auto next = [&]() -> std::pair<const std::string*, const StoredObject*> {
+    while (true) {
+      bool have_it = it != objects.end() && in_scope(it->first);
+      bool have_ot = ot != then.end() && in_scope(ot->first);
+      if (!have_it && !have_ot) return {nullptr, nullptr};
+      if (have_ot && (!have_it || ot->first <= it->first)) {
+        if (have_it && it->first == ot->first) ++it;
+        auto cur = ot++;
+        if (cur->second) return {&cur->first, &*cur->second};
+        continue;  // did not exist yet
+      }
+      auto cur = it++;
+      return {&cur->first, &cur->second};
+    }
+  };
+  for (auto [key, obj] = next(); key; std::tie(key, obj) = next()) {
+    if (options.filter && !options.filter(*obj->object)) continue;
     if (options.limit > 0 && static_cast<int64_t>(result.items.size()) == options.limit) {
       // Count what is left so the client can show remainingItemCount.
-      for (; it != objects.end(); ++it) {
-        if (!prefix.empty() && it->first.compare(0, prefix.size(), prefix) != 0) break;
-        if (!options.filter || options.filter(*it->second.object)) ++result.remaining;
+      ++result.remaining;
+      for (auto [k, o] = next(); k; std::tie(k, o) = next()) {
+        if (!options.filter || options.filter(*o->object)) ++result.remaining;
       }
       break;
     }
-    result.items.push_back(it->second);
-    result.last_key = it->first;
+    result.items.push_back(*obj);
+    result.last_key = *key;
   }
   if (result.remaining == 0) result.last_key.clear();
   return result;
@@ -161,8 +200,9 @@ absl::StatusOr<StoredObject> ObjectStore::Mutate(const std::string& group_resour
       nlohmann::json last = *current->object;
       last["metadata"]["resourceVersion"] = std::to_string(rv);
       StoredObject gone = Freeze(std::move(last), rv);
+      StoredObject before = *current;
       objects.erase(it);
-      Publish({WatchEventType::kDeleted, group_resource, ns, name, gone, rv, {}});
+      Publish({WatchEventType::kDeleted, group_resource, ns, name, gone, rv, before});
       return gone;
     }
     case Mutation::Kind::kPut: {

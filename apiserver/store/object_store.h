@@ -43,7 +43,7 @@ struct StoreEvent {
   std::string name;
   StoredObject object;         // the new state, or the last state for kDeleted
   uint64_t resource_version = 0;
-  StoredObject previous;       // the state before a kModified; empty otherwise
+  StoredObject previous;       // the state before a kModified or kDeleted; empty for kAdded
 };
 
 // What a mutation decides for one key.
@@ -57,6 +57,9 @@ struct ListOptions {
   std::function<bool(const nlohmann::json&)> filter;       // null = everything
   int64_t limit = 0;                                       // 0 = no limit
   std::string start_after;                                 // key to continue after
+  // 0 = now; otherwise the list as it was at that version (continue tokens and
+  // resourceVersionMatch=Exact), rebuilt from the watch history.
+  uint64_t at_resource_version = 0;
 };
 
 struct ListResult {
@@ -64,6 +67,7 @@ struct ListResult {
   uint64_t resource_version = 0;  // the store's version when the list was taken
   std::string last_key;           // set when more items remain (for a continue token)
   int64_t remaining = 0;          // items after last_key that also match
+  bool expired = false;           // at_resource_version is older than the kept history
 };
 
 class ObjectStore {

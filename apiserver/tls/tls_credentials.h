@@ -11,6 +11,8 @@
 // directory (from threads or processes); the server calls it once at startup.
 #pragma once
 
+#include "apiserver/api/base64.h"  // Base64Encode, for certificate-authority-data
+
 #include <chrono>
 #include <string>
 #include <string_view>
@@ -61,8 +63,5 @@ absl::StatusOr<TlsCredentials> LoadOrCreateTlsCredentials(
     const std::string& dir, const std::vector<std::string>& extra_sans,
     std::chrono::system_clock::time_point now);
 
-// Standard base64 (RFC 4648, with padding, no line breaks), as kubeconfig's
-// certificate-authority-data expects.
-std::string Base64Encode(std::string_view data);
 
 }  // namespace upkeep::apiserver

@@ -205,8 +205,6 @@ class KubectlTest(ServerTestCase):
             out, _ = watching.communicate(timeout=10)
         self.assertEqual(out.split(), ["1", "2", "3"])
 
-    # kubectl's typed generators POST protobuf; decoding it is in progress (apiserver/protobuf).
-    @unittest.expectedFailure
     def test_create_secret_generic(self):
         self.kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")
         secret = self.kubectl_json("get", "secret", "creds")

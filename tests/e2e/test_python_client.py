@@ -122,9 +122,6 @@ class PaginationTest(ClientTestBase):
         self.assertEqual(remaining[:2], [15, 5])
         self.assertIn(remaining[2], (None, 0))
 
-    # Server bug: pages after the first are read from live state, not the snapshot at the
-    # continue token's resourceVersion (later deletes/creates leak into the same list).
-    @unittest.expectedFailure
     def test_continue_is_a_consistent_snapshot(self):
         ns = self.new_namespace("snap")
         for i in range(6):
@@ -164,9 +161,6 @@ class ClientWatchTest(ClientTestBase):
                 w.stop()
         return w, events
 
-    # Server bug: boolean query params are only recognised as "true"/"1"; `watch=True` (as
-    # python3-kubernetes sends it) is served as a plain list, so the stream yields nothing.
-    @unittest.expectedFailure
     def test_stock_watch_stream_sends_watch_True(self):
         ns = self.new_namespace("stock")
         rv, expected = self.changes_after_rv(ns)
@@ -349,8 +343,6 @@ class SecretTest(ClientTestBase):
             self.v1.read_namespaced_secret(name, ns)
         self.assertEqual(ctx.exception.status, 404)
 
-    # Server bug: Secret stringData is stored verbatim instead of being base64-merged into data.
-    @unittest.expectedFailure
     def test_secret_string_data_is_merged_into_data(self):
         ns = self.new_namespace("sdata")
         created = self.v1.create_namespaced_secret(ns, client.V1Secret(
@@ -361,8 +353,6 @@ class SecretTest(ClientTestBase):
         got = self.v1.read_namespaced_secret("sd", ns)
         self.assertEqual(got.data, created.data)
 
-    # Server bug: a Secret created without `type` is not defaulted to "Opaque".
-    @unittest.expectedFailure
     def test_secret_type_defaults_to_opaque(self):
         ns = self.new_namespace("stype")
         created = self.v1.create_namespaced_secret(ns, client.V1Secret(
