@@ -7,7 +7,9 @@
 #include "apiserver/patch/json_patch.h"
 #include "apiserver/patch/merge_patch.h"
 #include "apiserver/patch/strategic_merge_patch.h"
+#include "apiserver/apply/track_update.h"
 #include "apiserver/rest/builtin_strategy.h"
+#include "apiserver/rest/field_ownership.h"
 #include "apiserver/rest/human_duration.h"
 #include "apiserver/rest/list_query.h"
 #include "apiserver/rest/request_body.h"
@@ -128,10 +130,28 @@ ResourceHandler::WriteOptions ResourceHandler::WriteOptionsOf(const HttpRequest&
   options.dry_run = req.Query("dryRun") == "All";
   options.field_validation =
       req.HasQuery("fieldValidation") ? req.Query("fieldValidation") : "Strict";
-  options.field_manager = req.Query("fieldManager");
+  options.field_manager = FieldManagerOf(req);
   options.warnings = warnings;
   return options;
 }
+
+namespace {
+
+UpdateOptions UpdateOptionsFor(const ResourceInfo& info, const std::string& subresource,
+                               const std::string& manager, const std::string& now) {
+  UpdateOptions u;
+  u.manager = manager;
+  u.api_version = info.GroupVersion();
+  u.subresource = subresource;
+  MergeRules rules = MergeRulesFor(info);
+  u.lists = rules.lists;
+  u.maps = rules.maps;
+  u.ignored_fields = IgnoredFieldsFor(info, subresource);
+  u.now_rfc3339 = now;
+  return u;
+}
+
+}  // namespace
 
 ResourceHandler::ResourceHandler(ObjectStore& store, ResourceRegistry& registry,
                                  WatchHub& watches, ResourceHandlerOptions options)
@@ -394,7 +414,10 @@ absl::StatusOr<StoredObject> ResourceHandler::CreateObject(const ResourceInfo& i
     meta["labels"]["kubernetes.io/metadata.name"] = meta.value("name", "");
   }
   if (absl::Status st = Admit(info, object, options); !st.ok()) return st;
-  std::string name = meta.value("name", "");
+  if (options.track_fields) {
+    object = TrackUpdate(nullptr, object, UpdateOptionsFor(info, "", options.field_manager, Now()));
+  }
+  std::string name = object["metadata"].value("name", "");
   if (options.dry_run) {
     if (store_.Get(info.GroupResource(), info.namespaced ? ns : "", name)) {
       return AlreadyExistsError(Subject(info, name));
@@ -476,6 +499,9 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
           json result = old;
           if (next.contains("status")) result["status"] = next["status"];
           else result.erase("status");
+          if (Meta(next).contains("managedFields")) {
+            result["metadata"]["managedFields"] = next["metadata"]["managedFields"];
+          }
           next = std::move(result);
         } else if (info.has_status) {
           // The main endpoint ignores status.
@@ -507,6 +533,10 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
         if (absl::Status st = Admit(info, next, options); !st.ok()) return st;
         if (TracksGeneration(info) && SpecChanged(old, next)) {
           m["generation"] = Meta(old).value("generation", 1) + 1;
+        }
+        if (options.track_fields) {
+          next = TrackUpdate(&old, next,
+                             UpdateOptionsFor(info, subresource, options.field_manager, Now()));
         }
         if (SameIgnoringVersion(old, next)) {
           dry_run_result = old;

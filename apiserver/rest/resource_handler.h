@@ -52,6 +52,8 @@ class ResourceHandler {
     std::string field_validation = "Strict";  // Strict | Warn | Ignore
     std::string field_manager;
     std::vector<std::string>* warnings = nullptr;
+    // Record the writer in metadata.managedFields (off for apply, which records itself).
+    bool track_fields = true;
   };
   // ?dryRun, ?fieldValidation (default Strict) and ?fieldManager of a write request.
   static WriteOptions WriteOptionsOf(const HttpRequest& req, std::vector<std::string>* warnings);

@@ -52,6 +52,30 @@ class KubectlTest(ServerTestCase):
         self.assertEqual(obj["spec"]["size"], 6)
         self.assertEqual(obj["spec"]["color"], "blue")
 
+    def test_server_side_apply_tracks_managers_and_reports_conflicts(self):
+        self.kubectl("apply", "--server-side", "-f", "-", input=widget("owned", 2))
+        obj = self.kubectl_json("get", "widget", "owned", "--show-managed-fields")
+        entries = {(e["manager"], e["operation"]) for e in obj["metadata"]["managedFields"]}
+        self.assertIn(("kubectl", "Apply"), entries)
+        self.kubectl("patch", "widget", "owned", "--type=merge", "-p", '{"spec":{"size":3}}',
+                     "--field-manager=rival")
+        proc = self.kubectl("apply", "--server-side", "-f", "-", input=widget("owned", 5),
+                            check=False)
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn('conflict with "rival"', proc.stderr)
+        self.assertIn(".spec.size", proc.stderr)
+        self.assertEqual(self.kubectl_json("get", "widget", "owned")["spec"]["size"], 3)
+        self.kubectl("apply", "--server-side", "--force-conflicts", "-f", "-",
+                     input=widget("owned", 5))
+        obj = self.kubectl_json("get", "widget", "owned", "--show-managed-fields")
+        self.assertEqual(obj["spec"]["size"], 5)
+        rival = [e for e in obj["metadata"]["managedFields"] if e["manager"] == "rival"]
+        self.assertTrue(all("f:size" not in json.dumps(e.get("fieldsV1", {})) for e in rival))
+        # A field dropped from the applied configuration is removed from the object.
+        self.kubectl("apply", "--server-side", "-f", "-", input=widget("owned", 5, "blue"))
+        self.kubectl("apply", "--server-side", "-f", "-", input=widget("owned", 5))
+        self.assertEqual(self.kubectl_json("get", "widget", "owned")["spec"]["color"], "red")
+
     def test_get_shows_printer_columns_and_yaml(self):
         self.kubectl("apply", "-f", "-", input=widget("cols", 3))
         lines = self.kubectl("get", "wd", "cols").stdout.splitlines()
