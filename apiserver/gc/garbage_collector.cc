@@ -28,7 +28,7 @@ GarbageCollector::GarbageCollector(ObjectStore& store, ResourceRegistry& registr
   auto id = store_.AddWatch("", 0, false, [this](const StoreEvent& e) {
     // Only deletions and objects being deleted can give the collector work.
     if (e.type == WatchEventType::kDeleted ||
-        Meta(*e.object.object).contains("deletionTimestamp")) {
+        !e.object.Meta("deletionTimestamp").is_null()) {
       std::lock_guard<std::mutex> lock(mu_);
       dirty_ = true;
       wake_.notify_one();
@@ -69,15 +69,17 @@ std::vector<GarbageCollector::Ref> GarbageCollector::DependentsOf(const std::str
     if (!seen.insert(r->GroupResource()).second) continue;
     ListOptions options;
     options.namespace_ = r->namespaced ? ns : "";
-    options.filter = [&owner_uid](const json& o) {
-      for (const auto& ref : Meta(o).value("ownerReferences", json::array())) {
+    options.filter = [&owner_uid](const StoredObject& o) {
+      const json& refs = o.Meta("ownerReferences");
+      if (!refs.is_array()) return false;
+      for (const auto& ref : refs) {
         if (ref.value("uid", "") == owner_uid) return true;
       }
       return false;
     };
     for (const auto& s : store_.List(r->GroupResource(), options).items) {
-      const json& m = Meta(*s.object);
-      out.push_back({r, m.value("namespace", ""), m.value("name", ""), *s.object});
+      const json& m = *s.metadata;
+      out.push_back({r, m.value("namespace", ""), m.value("name", ""), {{"metadata", m}}});
     }
   }
   return out;
@@ -88,7 +90,7 @@ void GarbageCollector::RemoveFinalizer(const ResourceInfo& info, const std::stri
   store_.Mutate(info.GroupResource(), ns, name,
                 [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
                   if (!current) return Mutation{};
-                  json next = *current->object;
+                  json next = current->Object();
                   json kept = json::array();
                   for (const auto& f : Meta(next).value("finalizers", json::array())) {
                     if (f != finalizer) kept.push_back(f);
@@ -111,8 +113,8 @@ void GarbageCollector::FinishNamespace(const json& ns_object) {
     options.namespace_ = ns;
     for (const auto& s : store_.List(r->GroupResource(), options).items) {
       ++remaining;
-      if (!Meta(*s.object).contains("deletionTimestamp")) {
-        resources_.DeleteForCollector(*r, ns, Meta(*s.object).value("name", "")).IgnoreError();
+      if (s.Meta("deletionTimestamp").is_null()) {
+        resources_.DeleteForCollector(*r, ns, s.metadata->value("name", "")).IgnoreError();
       }
     }
   }
@@ -123,11 +125,9 @@ void GarbageCollector::FinishNamespace(const json& ns_object) {
   }
   store_.Mutate("namespaces", "", ns, [](const StoredObject* current) -> absl::StatusOr<Mutation> {
     if (!current) return Mutation{};
-    if (!Meta(*current->object).value("finalizers", json::array()).empty()) {
-      json next = *current->object;
-      next["spec"]["finalizers"] = json::array();
-      return Mutation{Mutation::Kind::kPut, std::move(next)};
-    }
+    // Other finalizers still hold the namespace; the "kubernetes" one was ours to run.
+    const json& finalizers = current->Meta("finalizers");
+    if (finalizers.is_array() && !finalizers.empty()) return Mutation{};
     return Mutation{Mutation::Kind::kDelete, {}};
   }).IgnoreError();
 }
@@ -139,9 +139,9 @@ void GarbageCollector::Sweep() {
   for (const ResourcePtr& r : registry_.All()) {
     if (!seen.insert(r->GroupResource()).second) continue;
     for (const auto& s : store_.List(r->GroupResource(), {}).items) {
-      const json& m = Meta(*s.object);
+      const json& m = *s.metadata;
       live_uids.insert(m.value("uid", ""));
-      all.push_back({r, m.value("namespace", ""), m.value("name", ""), *s.object});
+      all.push_back({r, m.value("namespace", ""), m.value("name", ""), {{"metadata", m}}});
     }
   }
   for (const Ref& ref : all) {
@@ -157,7 +157,7 @@ void GarbageCollector::Sweep() {
           store_.Mutate(d.resource->GroupResource(), d.ns, d.name,
                         [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
                           if (!current) return Mutation{};
-                          json next = *current->object;
+                          json next = current->Object();
                           json kept = json::array();
                           for (const auto& o : Meta(next).value("ownerReferences", json::array())) {
                             if (o.value("uid", "") != uid) kept.push_back(o);

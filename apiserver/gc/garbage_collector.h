@@ -32,7 +32,7 @@ class GarbageCollector {
     ResourcePtr resource;
     std::string ns;
     std::string name;
-    nlohmann::json object;
+    nlohmann::json object;  // {"metadata": ...}: what the collector reads
   };
   std::vector<Ref> DependentsOf(const std::string& owner_uid, const std::string& ns);
   void RemoveFinalizer(const ResourceInfo& info, const std::string& ns, const std::string& name,

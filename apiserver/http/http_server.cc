@@ -1,5 +1,6 @@
 #include "apiserver/http/http_server.h"
 
+#include <array>
 #include <atomic>
 #include <deque>
 #include <mutex>
@@ -269,9 +270,13 @@ class Connection : public ConnectionBase,
 
   void WriteResponse(HttpResponse response) {
     if (response.on_stream_open) return StartStream(std::move(response));
-    auto data = std::make_shared<std::string>(StatusLineAndHeaders(response, false));
-    if (request_.method != "HEAD") *data += response.body;
-    asio::async_write(stream_, asio::buffer(*data),
+    // Headers and body go out as two buffers: a large list body is never copied again.
+    auto data = std::make_shared<std::pair<std::string, std::string>>(
+        StatusLineAndHeaders(response, false), std::move(response.body));
+    if (request_.method == "HEAD") data->second.clear();
+    std::array<asio::const_buffer, 2> buffers = {asio::buffer(data->first),
+                                                 asio::buffer(data->second)};
+    asio::async_write(stream_, buffers,
                       asio::bind_executor(strand_, [self = this->shared_from_this(), data](
                                                        boost::system::error_code ec, size_t) {
                         if (ec || !self->keep_alive_) return self->CloseSocket();

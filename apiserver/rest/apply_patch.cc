@@ -49,7 +49,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::ApplyPatch(const HttpRequest& req,
     if (!created.ok()) return created.status();
     HttpResponse r;
     r.status = 201;
-    r.body = AsServed(info, *created->object).dump();
+    r.body = AsServed(info, created->Object()).dump();
     return r;
   }
   auto stored = UpdateObject(
@@ -58,7 +58,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::ApplyPatch(const HttpRequest& req,
       options);
   if (!stored.ok()) return stored.status();
   HttpResponse r;
-  r.body = AsServed(info, *stored->object).dump();
+  r.body = AsServed(info, stored->Object()).dump();
   return r;
 }
 

@@ -17,13 +17,19 @@ bool ParseInt(const std::string& text, int64_t* out) {
 
 }  // namespace
 
-bool ListQuery::Matches(const nlohmann::json& object) const {
-  if (label_selector) {
-    const nlohmann::json& meta = object.contains("metadata") ? object["metadata"] : object;
-    auto it = meta.find("labels");
-    if (!label_selector->Matches(it == meta.end() ? nlohmann::json() : *it)) return false;
+bool ListQuery::Matches(const StoredObject& object) const {
+  if (label_selector && !label_selector->Matches(object.Meta("labels"))) return false;
+  if (field_selector) {
+    bool metadata_only = true;
+    for (const auto& r : field_selector->requirements()) {
+      metadata_only = metadata_only && r.field.rfind("metadata.", 0) == 0;
+    }
+    if (metadata_only) {
+      nlohmann::json view = {{"metadata", *object.metadata}};
+      return field_selector->Matches(view);
+    }
+    return field_selector->Matches(object.Object());
   }
-  if (field_selector && !field_selector->Matches(object)) return false;
   return true;
 }
 

@@ -15,6 +15,7 @@
 #include "apiserver/http/http_server.h"
 #include "apiserver/meta/field_selector.h"
 #include "apiserver/meta/label_selector.h"
+#include "apiserver/store/object_store.h"
 
 namespace upkeep::apiserver {
 
@@ -30,8 +31,9 @@ struct ListQuery {
   bool allow_watch_bookmarks = false;
   bool send_initial_events = false;
 
-  // True when `object` passes both selectors.
-  bool Matches(const nlohmann::json& object) const;
+  // True when `object` passes both selectors. Parses the object only for field selectors
+  // on fields outside metadata.
+  bool Matches(const StoredObject& object) const;
 };
 
 absl::StatusOr<ListQuery> ParseListQuery(const HttpRequest& request);

@@ -223,7 +223,7 @@ absl::Status ResourceHandler::CheckNamespace(const ResourceInfo& info, const std
   if (!info.namespaced) return absl::OkStatus();
   auto stored = store_.Get("namespaces", "", ns);
   if (!stored) return NotFoundError({"", "namespaces", "Namespace", ns});
-  if (Meta(*stored->object).contains("deletionTimestamp")) {
+  if (!stored->Meta("deletionTimestamp").is_null()) {
     return ForbiddenError(Subject(info, ""),
                           "unable to create new content in namespace " + ns +
                               " because it is being terminated");
@@ -235,7 +235,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Get(const HttpRequest& req, const 
                                                   const RequestInfo& ri) {
   auto stored = store_.Get(info.GroupResource(), info.namespaced ? ri.namespace_ : "", ri.name);
   if (!stored) return NotFoundError(Subject(info, ri.name));
-  json served = AsServed(info, *stored->object);
+  json served = AsServed(info, stored->Object());
   if (IsTable(req)) {
     TableOptions options;
     options.now = options_.now();
@@ -279,7 +279,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::List(const HttpRequest& req,
   options.namespace_ = info.namespaced ? ri.namespace_ : "";
   const ListQuery& q = *query;
   if (q.label_selector || q.field_selector) {
-    options.filter = [&q](const json& o) { return q.Matches(o); };
+    options.filter = [&q](const StoredObject& o) { return q.Matches(o); };
   }
   options.limit = q.limit;
   if (!q.continue_key.empty()) {
@@ -312,7 +312,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::List(const HttpRequest& req,
   if (IsTable(req)) {
     std::vector<json> served;
     served.reserve(result.items.size());
-    for (const auto& s : result.items) served.push_back(AsServed(info, *s.object));
+    for (const auto& s : result.items) served.push_back(AsServed(info, s.Object()));
     std::vector<const json*> ptrs;
     for (const auto& s : served) ptrs.push_back(&s);
     TableOptions options;
@@ -333,7 +333,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::List(const HttpRequest& req,
   for (const auto& s : result.items) {
     if (!first) body += ',';
     first = false;
-    body += convert ? AsServed(info, *s.object).dump() : *s.text;
+    body += convert ? AsServed(info, s.Object()).dump() : *s.text;
   }
   body += "]}";
   HttpResponse r;
@@ -422,10 +422,7 @@ absl::StatusOr<StoredObject> ResourceHandler::CreateObject(const ResourceInfo& i
     if (store_.Get(info.GroupResource(), info.namespaced ? ns : "", name)) {
       return AlreadyExistsError(Subject(info, name));
     }
-    StoredObject s;
-    s.object = std::make_shared<const json>(object);
-    s.text = std::make_shared<const std::string>(object.dump());
-    return s;
+    return StoredObject::Of(object, 0);
   }
   auto stored = store_.Mutate(info.GroupResource(), info.namespaced ? ns : "", name,
                               [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
@@ -433,7 +430,7 @@ absl::StatusOr<StoredObject> ResourceHandler::CreateObject(const ResourceInfo& i
                                 return Mutation{Mutation::Kind::kPut, object};
                               });
   if (stored.ok() && info.GroupResource() == "customresourcedefinitions.apiextensions.k8s.io") {
-    AfterCrdWrite(*stored->object);
+    AfterCrdWrite(stored->Object());
     if (auto fresh = store_.Get(info.GroupResource(), "", name)) return *fresh;
   }
   return stored;
@@ -451,7 +448,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Create(const HttpRequest& req,
   if (!stored.ok()) return stored.status();
   HttpResponse r;
   r.status = 201;
-  r.body = (info.custom && info.version != info.storage_version) ? AsServed(info, *stored->object).dump()
+  r.body = (info.custom && info.version != info.storage_version) ? AsServed(info, stored->Object()).dump()
                                                                  : *stored->text;
   for (const auto& w : warnings) r.headers.push_back({"Warning", "299 - \"" + w + "\""});
   return r;
@@ -469,7 +466,7 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
       info.GroupResource(), info.namespaced ? ns : "", name,
       [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
         if (!current) return NotFoundError(Subject(info, name));
-        const json& old = *current->object;
+        const json old = current->Object();
         auto desired = change(AsServed(info, old));
         if (!desired.ok()) return desired.status();
         json next = std::move(*desired);
@@ -555,16 +552,13 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
       });
   if (!stored.ok()) return stored;
   if (dry_run_result) {
-    StoredObject s;
-    s.object = std::make_shared<const json>(*dry_run_result);
-    s.text = std::make_shared<const std::string>(dry_run_result->dump());
-    return s;
+    return StoredObject::Of(*dry_run_result, 0);
   }
   if (info.GroupResource() == "customresourcedefinitions.apiextensions.k8s.io") {
     if (crd_deleted) {
-      AfterCrdDelete(*stored->object);
+      AfterCrdDelete(stored->Object());
     } else {
-      AfterCrdWrite(*stored->object);
+      AfterCrdWrite(stored->Object());
       if (auto fresh = store_.Get(info.GroupResource(), "", name)) return *fresh;
     }
   }
@@ -584,7 +578,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Update(const HttpRequest& req,
       [&](const json&) -> absl::StatusOr<json> { return desired; }, options);
   if (!stored.ok()) return stored.status();
   HttpResponse r;
-  r.body = AsServed(info, *stored->object).dump();
+  r.body = AsServed(info, stored->Object()).dump();
   for (const auto& w : warnings) r.headers.push_back({"Warning", "299 - \"" + w + "\""});
   return r;
 }
@@ -622,7 +616,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Patch(const HttpRequest& req,
   auto stored = UpdateObject(info, ri.namespace_, ri.name, ri.subresource, change, options);
   if (!stored.ok()) return stored.status();
   HttpResponse r;
-  r.body = AsServed(info, *stored->object).dump();
+  r.body = AsServed(info, stored->Object()).dump();
   for (const auto& w : warnings) r.headers.push_back({"Warning", "299 - \"" + w + "\""});
   return r;
 }
@@ -647,7 +641,7 @@ absl::StatusOr<StoredObject> ResourceHandler::DeleteObject(const ResourceInfo& i
       info.GroupResource(), info.namespaced ? ns : "", name,
       [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
         if (!current) return NotFoundError(Subject(info, name));
-        const json& old = *current->object;
+        const json old = current->Object();
         if (pre.contains("uid") && pre["uid"] != Meta(old).value("uid", "")) {
           return ConflictError(Subject(info, name),
                                "Precondition failed: UID in precondition: " + pre["uid"].dump() +
@@ -690,7 +684,7 @@ absl::StatusOr<StoredObject> ResourceHandler::DeleteObject(const ResourceInfo& i
       });
   if (stored.ok() && !pending && !dry_run &&
       info.GroupResource() == "customresourcedefinitions.apiextensions.k8s.io") {
-    AfterCrdDelete(*stored->object);
+    AfterCrdDelete(stored->Object());
   }
   return stored;
 }
@@ -712,7 +706,7 @@ absl::StatusOr<HttpResponse> ResourceHandler::Delete(const HttpRequest& req,
   }
   auto stored = DeleteObject(info, ri.namespace_, ri.name, options, dry_run);
   if (!stored.ok()) return stored.status();
-  const json& obj = *stored->object;
+  const json obj = stored->Object();
   if (Meta(obj).contains("deletionTimestamp") || dry_run) {
     return JsonResponse(200, AsServed(info, obj));
   }
@@ -742,13 +736,13 @@ absl::StatusOr<HttpResponse> ResourceHandler::DeleteCollection(const HttpRequest
   ListOptions list;
   list.namespace_ = info.namespaced ? ri.namespace_ : "";
   const ListQuery& q = *query;
-  list.filter = [&q](const json& o) { return q.Matches(o); };
+  list.filter = [&q](const StoredObject& o) { return q.Matches(o); };
   ListResult result = store_.List(info.GroupResource(), list);
   json items = json::array();
   for (const auto& s : result.items) {
-    const json& m = Meta(*s.object);
+    const json& m = *s.metadata;
     auto deleted = DeleteObject(info, m.value("namespace", ""), m.value("name", ""), options, dry_run);
-    if (deleted.ok()) items.push_back(AsServed(info, *deleted->object));
+    if (deleted.ok()) items.push_back(AsServed(info, deleted->Object()));
   }
   return JsonResponse(200, {{"kind", info.list_kind},
                             {"apiVersion", info.GroupVersion()},
@@ -764,7 +758,7 @@ void ResourceHandler::AfterCrdWrite(const json& crd) {
   store_.Mutate("customresourcedefinitions.apiextensions.k8s.io", "", name,
                 [&](const StoredObject* current) -> absl::StatusOr<Mutation> {
                   if (!current) return Mutation{};
-                  json next = *current->object;
+                  json next = current->Object();
                   json names = next["spec"].value("names", json::object());
                   if (!names.contains("singular")) {
                     std::string kind = names.value("kind", "");
@@ -777,7 +771,7 @@ void ResourceHandler::AfterCrdWrite(const json& crd) {
                   std::string now = Now();
                   for (const char* type : {"NamesAccepted", "Established"}) {
                     std::string since = now;
-                    for (const auto& c : current->object->value("status", json::object())
+                    for (const auto& c : next.value("status", json::object())
                                              .value("conditions", json::array())) {
                       if (c.value("type", "") == type && c.value("status", "") == "True") {
                         since = c.value("lastTransitionTime", now);
@@ -812,7 +806,7 @@ void ResourceHandler::AfterCrdDelete(const json& crd) {
   for (const auto& info : ResourcesOfCrd(crd)) {
     ListResult all = store_.List(info.GroupResource(), {});
     for (const auto& s : all.items) {
-      const json& m = Meta(*s.object);
+      const json& m = *s.metadata;
       store_.Mutate(info.GroupResource(), m.value("namespace", ""), m.value("name", ""),
                     [](const StoredObject* c) -> absl::StatusOr<Mutation> {
                       if (!c) return Mutation{};
@@ -837,7 +831,7 @@ absl::Status ResourceHandler::EnsureSystemNamespaces() {
 
 void ResourceHandler::ServeStoredCustomResourceDefinitions() {
   ListResult crds = store_.List("customresourcedefinitions.apiextensions.k8s.io", {});
-  for (const auto& s : crds.items) registry_.ServeCustomResource(*s.object);
+  for (const auto& s : crds.items) registry_.ServeCustomResource(s.Object());
 }
 
 }  // namespace upkeep::apiserver

@@ -28,7 +28,7 @@ struct WatchHub::Stream {
   bool sent_table_header = false;
   uint64_t last_sent_rv = 0;
 
-  bool Selects(const StoreEvent& e, const nlohmann::json& object) const {
+  bool Selects(const StoreEvent& e, const StoredObject& object) const {
     if (!request.namespace_.empty() && e.namespace_ != request.namespace_) return false;
     if (!request.name.empty() && e.name != request.name) return false;
     return request.query.Matches(object);
@@ -49,11 +49,10 @@ struct WatchHub::Stream {
   // Called under the store's lock, in resourceVersion order.
   void OnEvent(const StoreEvent& e) {
     if (closed) return;
-    const nlohmann::json& now = *e.object.object;
-    bool matches_now = Selects(e, now);
+    bool matches_now = Selects(e, e.object);
     const char* type = nullptr;
-    if (e.type == WatchEventType::kModified && e.previous.object) {
-      bool matched_before = Selects(e, *e.previous.object);
+    if (e.type == WatchEventType::kModified && !e.previous.empty()) {
+      bool matched_before = Selects(e, e.previous);
       if (matches_now && matched_before) type = "MODIFIED";
       else if (matches_now) type = "ADDED";
       else if (matched_before) type = "DELETED";
@@ -65,7 +64,7 @@ struct WatchHub::Stream {
       // Fast path: the stored text is already what the client gets.
       sink->Write(std::string("{\"type\":\"") + type + "\",\"object\":" + *e.object.text + "}\n");
     } else {
-      sink->Write(Line(type, now));
+      sink->Write(Line(type, e.object.Object()));
     }
     last_sent_rv = e.resource_version;
   }

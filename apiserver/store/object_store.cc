@@ -6,13 +6,8 @@
 namespace upkeep::apiserver {
 namespace {
 
-StoredObject Freeze(nlohmann::json object, uint64_t rv) {
-  StoredObject stored;
-  stored.resource_version = rv;
-  auto text = std::make_shared<std::string>(object.dump());
-  stored.object = std::make_shared<const nlohmann::json>(std::move(object));
-  stored.text = std::move(text);
-  return stored;
+StoredObject Freeze(const nlohmann::json& object, uint64_t rv) {
+  return StoredObject::Of(object, rv);
 }
 
 uint64_t ParseVersion(const nlohmann::json& object) {
@@ -22,6 +17,31 @@ uint64_t ParseVersion(const nlohmann::json& object) {
 }
 
 }  // namespace
+
+StoredObject StoredObject::Of(const nlohmann::json& object, uint64_t resource_version) {
+  StoredObject stored;
+  stored.resource_version = resource_version;
+  stored.text = std::make_shared<const std::string>(object.dump());
+  nlohmann::json meta = nlohmann::json::object();
+  if (auto it = object.find("metadata"); it != object.end() && it->is_object()) {
+    meta = *it;
+    meta.erase("managedFields");
+  }
+  stored.metadata = std::make_shared<const nlohmann::json>(std::move(meta));
+  return stored;
+}
+
+nlohmann::json StoredObject::Object() const {
+  if (!text) return nullptr;
+  return nlohmann::json::parse(*text);
+}
+
+const nlohmann::json& StoredObject::Meta(const char* key) const {
+  static const nlohmann::json kNull;
+  if (!metadata) return kNull;
+  auto it = metadata->find(key);
+  return it == metadata->end() ? kNull : *it;
+}
 
 std::string StoreKey(const std::string& group_resource, const std::string& ns,
                      const std::string& name) {
@@ -65,7 +85,7 @@ absl::Status ObjectStore::Load() {
           return;
         }
         uint64_t rv = ParseVersion(object);
-        objects_[gr][ObjectKey(ns, name)] = Freeze(std::move(object), rv);
+        objects_[gr][ObjectKey(ns, name)] = Freeze(object, rv);
       },
       &last);
   if (!st.ok()) return st;
@@ -141,12 +161,12 @@ ListResult ObjectStore::List(const std::string& group_resource,
     }
   };
   for (auto [key, obj] = next(); key; std::tie(key, obj) = next()) {
-    if (options.filter && !options.filter(*obj->object)) continue;
+    if (options.filter && !options.filter(*obj)) continue;
     if (options.limit > 0 && static_cast<int64_t>(result.items.size()) == options.limit) {
       // Count what is left so the client can show remainingItemCount.
       ++result.remaining;
       for (auto [k, o] = next(); k; std::tie(k, o) = next()) {
-        if (!options.filter || options.filter(*o->object)) ++result.remaining;
+        if (!options.filter || options.filter(*o)) ++result.remaining;
       }
       break;
     }
@@ -197,9 +217,9 @@ absl::StatusOr<StoredObject> ObjectStore::Mutate(const std::string& group_resour
       if (!st.ok()) return st;
       resource_version_ = rv;
       // The deleted object carries the deletion's resourceVersion, as in Kubernetes.
-      nlohmann::json last = *current->object;
+      nlohmann::json last = current->Object();
       last["metadata"]["resourceVersion"] = std::to_string(rv);
-      StoredObject gone = Freeze(std::move(last), rv);
+      StoredObject gone = Freeze(last, rv);
       StoredObject before = *current;
       objects.erase(it);
       Publish({WatchEventType::kDeleted, group_resource, ns, name, gone, rv, before});
@@ -208,7 +228,7 @@ absl::StatusOr<StoredObject> ObjectStore::Mutate(const std::string& group_resour
     case Mutation::Kind::kPut: {
       uint64_t rv = resource_version_ + 1;
       mutation->object["metadata"]["resourceVersion"] = std::to_string(rv);
-      StoredObject stored = Freeze(std::move(mutation->object), rv);
+      StoredObject stored = Freeze(mutation->object, rv);
       absl::Status st = backend_->Put(StoreKey(group_resource, ns, name), *stored.text, rv);
       if (!st.ok()) return st;
       resource_version_ = rv;

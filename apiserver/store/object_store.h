@@ -28,10 +28,22 @@
 namespace upkeep::apiserver {
 
 // One stored version of an object. Immutable and shared: readers never copy the JSON.
+// Only the text is kept whole; the metadata (less managedFields) stays parsed for what reads
+// it on every object (selectors, owners, finalizers). The whole object is parsed on demand:
+// keeping every object parsed would cost several times its JSON size in memory.
 struct StoredObject {
-  std::shared_ptr<const nlohmann::json> object;
-  std::shared_ptr<const std::string> text;  // object serialized, for lists and watches
+  std::shared_ptr<const std::string> text;        // the object serialized
+  std::shared_ptr<const nlohmann::json> metadata;  // parsed metadata without managedFields
   uint64_t resource_version = 0;
+
+  bool empty() const { return !text; }
+  // The whole object, parsed from text.
+  nlohmann::json Object() const;
+  // metadata[key] or null.
+  const nlohmann::json& Meta(const char* key) const;
+
+  // From a whole object (serializes it once).
+  static StoredObject Of(const nlohmann::json& object, uint64_t resource_version);
 };
 
 enum class WatchEventType { kAdded, kModified, kDeleted };
@@ -54,7 +66,7 @@ struct Mutation {
 
 struct ListOptions {
   std::string namespace_;                                  // "" = all namespaces
-  std::function<bool(const nlohmann::json&)> filter;       // null = everything
+  std::function<bool(const StoredObject&)> filter;         // null = everything
   int64_t limit = 0;                                       // 0 = no limit
   std::string start_after;                                 // key to continue after
   // 0 = now; otherwise the list as it was at that version (continue tokens and
