@@ -109,18 +109,23 @@ class Connection : public ConnectionBase,
   }
 
   // Called through the sink, from any thread.
-  bool QueueChunk(std::string data) {
+  bool QueueChunk(std::shared_ptr<const std::string> data) {
     if (stream_closed_.load()) return false;
-    std::string framed = Hex(data.size()) + "\r\n" + std::move(data) + "\r\n";
-    size_t queued = queued_bytes_.fetch_add(framed.size()) + framed.size();
+    static const auto kCrlf = std::make_shared<const std::string>("\r\n");
+    auto header = std::make_shared<const std::string>(Hex(data->size()) + "\r\n");
+    size_t size = header->size() + data->size() + kCrlf->size();
+    size_t queued = queued_bytes_.fetch_add(size) + size;
     if (queued > state_->options.max_stream_queue_bytes) {
       // Too far behind: drop this watcher rather than buffer without bound.
       stream_closed_ = true;
       Shutdown();
       return false;
     }
-    asio::post(strand_, [self = this->shared_from_this(), framed = std::move(framed)]() mutable {
-      self->pending_.push_back(std::move(framed));
+    asio::post(strand_, [self = this->shared_from_this(), header = std::move(header),
+                         data = std::move(data)]() mutable {
+      self->pending_.push_back(std::move(header));
+      self->pending_.push_back(std::move(data));
+      self->pending_.push_back(kCrlf);
       self->Flush();
     });
     return true;
@@ -290,7 +295,10 @@ class Connection : public ConnectionBase,
    public:
     explicit Sink(std::weak_ptr<Connection> conn) : conn_(std::move(conn)) {}
     bool Write(std::string chunk) override {
-      if (chunk.empty()) return !IsClosed();
+      return WriteShared(std::make_shared<const std::string>(std::move(chunk)));
+    }
+    bool WriteShared(std::shared_ptr<const std::string> chunk) override {
+      if (chunk->empty()) return !IsClosed();
       auto c = conn_.lock();
       return c && c->QueueChunk(std::move(chunk));
     }
@@ -310,7 +318,7 @@ class Connection : public ConnectionBase,
     streaming_ = true;
     keep_alive_ = false;
     on_stream_closed_ = std::move(response.on_stream_closed);
-    pending_.push_back(StatusLineAndHeaders(response, true));
+    pending_.push_back(std::make_shared<const std::string>(StatusLineAndHeaders(response, true)));
     if (response.stream_deadline) {
       deadline_ = std::make_unique<asio::steady_timer>(strand_, *response.stream_deadline);
       deadline_->async_wait([self = this->shared_from_this()](boost::system::error_code ec) {
@@ -338,23 +346,29 @@ class Connection : public ConnectionBase,
     if (pending_.empty()) {
       if (ending_) {
         ending_ = false;
-        pending_.push_back("0\r\n\r\n");
+        pending_.push_back(std::make_shared<const std::string>("0\r\n\r\n"));
         final_chunk_queued_ = true;
       } else {
         return;
       }
     }
     writing_ = true;
-    auto data = std::make_shared<std::string>();
-    while (!pending_.empty()) {
-      *data += std::move(pending_.front());
-      pending_.pop_front();
+    // One gathered write of everything queued; the pieces stay alive until it completes.
+    auto batch = std::make_shared<std::vector<std::shared_ptr<const std::string>>>(
+        std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+    pending_.clear();
+    std::vector<asio::const_buffer> buffers;
+    size_t bytes = 0;
+    buffers.reserve(batch->size());
+    for (const auto& piece : *batch) {
+      buffers.push_back(asio::buffer(*piece));
+      bytes += piece->size();
     }
-    asio::async_write(stream_, asio::buffer(*data),
-                      asio::bind_executor(strand_, [self = this->shared_from_this(), data](
+    asio::async_write(stream_, buffers,
+                      asio::bind_executor(strand_, [self = this->shared_from_this(), batch, bytes](
                                                        boost::system::error_code ec, size_t) {
                         self->writing_ = false;
-                        self->queued_bytes_ -= std::min(self->queued_bytes_.load(), data->size());
+                        self->queued_bytes_ -= std::min(self->queued_bytes_.load(), bytes);
                         if (ec) return self->CloseSocket();
                         if (self->final_chunk_queued_ && self->pending_.empty()) {
                           return self->CloseSocket();
@@ -393,7 +407,7 @@ class Connection : public ConnectionBase,
   bool ending_ = false;
   bool final_chunk_queued_ = false;
   bool socket_closed_ = false;
-  std::deque<std::string> pending_;
+  std::deque<std::shared_ptr<const std::string>> pending_;
   std::atomic<size_t> queued_bytes_{0};
   std::atomic<bool> stream_closed_{false};
   std::function<void()> on_stream_closed_;

@@ -51,6 +51,9 @@ class ChunkSink {
   // Queues one chunk. Returns false once the stream is closed, including when the client is
   // too slow and its queue passed the limit (then the stream is dropped).
   virtual bool Write(std::string chunk) = 0;
+  // The same for a chunk shared by many streams (one watch event sent to every watcher): the
+  // bytes are written from the shared buffer, never copied per stream.
+  virtual bool WriteShared(std::shared_ptr<const std::string> chunk) = 0;
   // Ends the stream after the queued chunks are sent; the connection then closes.
   virtual void Close() = 0;
   virtual bool IsClosed() const = 0;

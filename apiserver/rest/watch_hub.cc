@@ -61,8 +61,20 @@ struct WatchHub::Stream {
     }
     if (!type) return;
     if (!request.as_served && !request.as_table) {
-      // Fast path: the stored text is already what the client gets.
-      sink->Write(std::string("{\"type\":\"") + type + "\",\"object\":" + *e.object.text + "}\n");
+      // Fast path: the stored text is what the client gets, and the event line is built once
+      // for all watchers of this event (callbacks for one event run in turn on one thread).
+      thread_local struct {
+        std::shared_ptr<const std::string> text;  // held, so its address is never reused
+        const char* type = nullptr;
+        std::shared_ptr<const std::string> line;
+      } last;
+      if (last.text != e.object.text || last.type != type) {
+        last.text = e.object.text;
+        last.type = type;
+        last.line = std::make_shared<const std::string>(std::string("{\"type\":\"") + type +
+                                                        "\",\"object\":" + *e.object.text + "}\n");
+      }
+      sink->WriteShared(last.line);
     } else {
       sink->Write(Line(type, e.object.Object()));
     }
