@@ -53,9 +53,7 @@ absl::Status Make(int code, std::string_view reason, std::string message,
                         {"status", "Failure"},      {"message", message},
                         {"reason", reason},         {"code", code}};
   if (!details.is_null() && !details.empty()) obj["details"] = std::move(details);
-  absl::Status status(CodeFor(code), std::string(message));
-  status.SetPayload(kStatusPayloadUrl, absl::Cord(obj.dump()));
-  return status;
+  return StatusFromObject(obj);
 }
 
 }  // namespace
@@ -146,6 +144,14 @@ absl::Status ServiceUnavailableError(std::string_view message) {
 
 absl::Status TimeoutError(std::string_view message) {
   return Make(504, "Timeout", std::string(message));
+}
+
+absl::Status StatusFromObject(const nlohmann::json& status_object, std::string_view log_message) {
+  std::string message(log_message);
+  if (message.empty()) message = status_object.value("message", "");
+  absl::Status status(CodeFor(status_object.value("code", 500)), message);
+  status.SetPayload(kStatusPayloadUrl, absl::Cord(status_object.dump()));
+  return status;
 }
 
 int HttpCode(const absl::Status& status) {

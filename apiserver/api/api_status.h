@@ -44,6 +44,12 @@ absl::Status InternalError(std::string_view message);
 absl::Status ServiceUnavailableError(std::string_view message);
 absl::Status TimeoutError(std::string_view message);
 
+// A status carrying `status_object` (a meta/v1 Status with "code") as is, for errors the
+// constructors above do not cover (a Conflict with causes, kube's generic 422/500 bodies).
+// `log_message` is the absl message (defaults to the object's message).
+absl::Status StatusFromObject(const nlohmann::json& status_object,
+                              std::string_view log_message = {});
+
 // The HTTP status code for `status` (200 for OK).
 int HttpCode(const absl::Status& status);
 

@@ -1,25 +1,11 @@
 #include "apiserver/apply/apply_errors.h"
 
-#include <absl/strings/cord.h>
-
 #include <map>
 #include <string>
 
+#include "apiserver/api/api_status.h"
+
 namespace upkeep::apiserver {
-namespace {
-
-// The payload api_status.h's ToStatusObject() reads back at the HTTP edge. api_status.h has
-// no constructor for a Conflict with causes, so the Status object is built here in the same
-// form.
-constexpr char kStatusPayloadUrl[] = "type.upkeep.dev/k8s.io/Status";
-
-absl::Status WithStatusObject(absl::StatusCode code, const nlohmann::json& status) {
-  absl::Status error(code, status["message"].get<std::string>());
-  error.SetPayload(kStatusPayloadUrl, absl::Cord(status.dump()));
-  return error;
-}
-
-}  // namespace
 
 std::string DescribeManager(const ManagedFieldsEntry& owner) {
   std::string out = nlohmann::json(owner.manager).dump();
@@ -62,16 +48,16 @@ absl::Status ApplyConflictError(const std::vector<FieldConflict>& conflicts) {
                            {"reason", "Conflict"},
                            {"details", {{"causes", causes}}},
                            {"code", 409}};
-  return WithStatusObject(absl::StatusCode::kAlreadyExists, status);
+  return StatusFromObject(status);
 }
 
 absl::Status UnclassifiedServerError(std::string_view message) {
-  return WithStatusObject(absl::StatusCode::kInternal, {{"kind", "Status"},
-                                                        {"apiVersion", "v1"},
-                                                        {"metadata", nlohmann::json::object()},
-                                                        {"status", "Failure"},
-                                                        {"message", message},
-                                                        {"code", 500}});
+  return StatusFromObject({{"kind", "Status"},
+                           {"apiVersion", "v1"},
+                           {"metadata", nlohmann::json::object()},
+                           {"status", "Failure"},
+                           {"message", message},
+                           {"code", 500}});
 }
 
 }  // namespace upkeep::apiserver

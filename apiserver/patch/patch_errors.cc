@@ -1,7 +1,5 @@
 #include "apiserver/patch/patch_errors.h"
 
-#include <absl/strings/cord.h>
-
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -15,17 +13,6 @@ nlohmann::json FailureStatusObject(int code, std::string_view message) {
           {"status", "Failure"}, {"message", message}, {"code", code}};
 }
 
-// api_status.cc keeps the payload's type URL private; borrowing it from a status that file
-// made lets ToStatusObject() and HttpCode() read our Status objects like its own.
-absl::Status WithStatusObject(absl::StatusCode code, std::string_view log_message,
-                              const nlohmann::json& status_object) {
-  absl::Status status(code, std::string(log_message));
-  BadRequestError("").ForEachPayload([&](absl::string_view type_url, const absl::Cord&) {
-    status.SetPayload(type_url, absl::Cord(status_object.dump()));
-  });
-  return status;
-}
-
 }  // namespace
 
 absl::Status PatchRejectedError(std::string_view cause) {
@@ -33,7 +20,7 @@ absl::Status PatchRejectedError(std::string_view cause) {
       FailureStatusObject(422, "the server rejected our request due to an error in our request");
   status["reason"] = "Invalid";
   status["details"] = nlohmann::json::object();
-  return WithStatusObject(absl::StatusCode::kInvalidArgument, cause, status);
+  return StatusFromObject(status, cause);
 }
 
 absl::Status TooManyPatchOperationsError(std::size_t operations) {
@@ -43,11 +30,11 @@ absl::Status TooManyPatchOperationsError(std::size_t operations) {
       std::to_string(kMaxJsonPatchOperations) + ", got " + std::to_string(operations);
   nlohmann::json status = FailureStatusObject(413, message);
   status["reason"] = "RequestEntityTooLarge";
-  return WithStatusObject(absl::StatusCode::kInvalidArgument, message, status);
+  return StatusFromObject(status, message);
 }
 
 absl::Status PatchFailedError(std::string_view message) {
-  return WithStatusObject(absl::StatusCode::kInternal, message, FailureStatusObject(500, message));
+  return StatusFromObject(FailureStatusObject(500, message), message);
 }
 
 }  // namespace upkeep::apiserver::patch
