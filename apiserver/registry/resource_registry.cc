@@ -48,6 +48,21 @@ void ResourceRegistry::Add(ResourcePtr info, const std::string& owner_crd) {
   if (!owner_crd.empty()) crd_keys_[owner_crd].push_back(key);
 }
 
+void ResourceRegistry::RecomputeGroupVersions(const std::string& group) {
+  // Versions of a group across all its CRDs, in the order first seen.
+  std::vector<std::string> versions;
+  for (const auto& [name, keys] : crd_keys_) {
+    for (const std::string& key : keys) {
+      const ResourcePtr& info = by_key_[key];
+      if (info->group == group &&
+          std::find(versions.begin(), versions.end(), info->version) == versions.end()) {
+        versions.push_back(info->version);
+      }
+    }
+  }
+  crd_group_versions_[group] = versions;
+}
+
 ResourcePtr ResourceRegistry::Find(const std::string& group, const std::string& version,
                                    const std::string& resource) const {
   std::shared_lock lock(mu_);
@@ -80,19 +95,10 @@ void ResourceRegistry::ServeCustomResource(const nlohmann::json& crd) {
     for (const std::string& key : crd_keys_[crd_name]) by_key_.erase(key);
     crd_keys_.erase(crd_name);
     std::string group = crd["spec"].value("group", "");
-    for (ResourceInfo& info : infos) Add(std::make_shared<const ResourceInfo>(std::move(info)), crd_name);
-    // Versions of a group across all its CRDs, in the order first seen.
-    std::vector<std::string> versions;
-    for (const auto& [name, keys] : crd_keys_) {
-      for (const std::string& key : keys) {
-        const ResourcePtr& info = by_key_[key];
-        if (info->group == group &&
-            std::find(versions.begin(), versions.end(), info->version) == versions.end()) {
-          versions.push_back(info->version);
-        }
-      }
+    for (ResourceInfo& info : infos) {
+      Add(std::make_shared<const ResourceInfo>(std::move(info)), crd_name);
     }
-    crd_group_versions_[group] = versions;
+    RecomputeGroupVersions(group);
   }
   ++generation_;
 }
@@ -109,19 +115,7 @@ void ResourceRegistry::StopServing(const std::string& crd_name) {
       }
     }
     crd_keys_.erase(crd_name);
-    for (const std::string& group : groups) {
-      std::vector<std::string> versions;
-      for (const auto& [name, keys] : crd_keys_) {
-        for (const std::string& key : keys) {
-          const ResourcePtr& info = by_key_[key];
-          if (info->group == group &&
-              std::find(versions.begin(), versions.end(), info->version) == versions.end()) {
-            versions.push_back(info->version);
-          }
-        }
-      }
-      crd_group_versions_[group] = versions;
-    }
+    for (const std::string& group : groups) RecomputeGroupVersions(group);
   }
   ++generation_;
 }

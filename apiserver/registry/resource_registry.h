@@ -43,6 +43,7 @@ class ResourceRegistry {
 
  private:
   void Add(ResourcePtr info, const std::string& owner_crd);  // requires mu_
+  void RecomputeGroupVersions(const std::string& group);     // requires mu_
 
   mutable std::shared_mutex mu_;
   std::map<std::string, ResourcePtr> by_key_;  // "group/version/resource"; guarded by mu_

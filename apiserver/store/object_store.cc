@@ -233,9 +233,9 @@ absl::StatusOr<StoredObject> ObjectStore::Mutate(const std::string& group_resour
       if (!st.ok()) return st;
       resource_version_ = rv;
       WatchEventType type = current ? WatchEventType::kModified : WatchEventType::kAdded;
-      objects[key] = stored;
       StoreEvent event{type, group_resource, ns, name, stored, rv, {}};
-      if (current) event.previous = *current;
+      if (current) event.previous = *current;  // before the map entry is overwritten
+      objects[key] = stored;
       Publish(event);
       return stored;
     }

@@ -229,6 +229,31 @@ class KubectlTest(ServerTestCase):
             out, _ = watching.communicate(timeout=10)
         self.assertEqual(out.split(), ["1", "2", "3"])
 
+    def test_watch_with_a_selector_sees_objects_enter_and_leave_it(self):
+        self.kubectl("apply", "-f", "-", input=widget("mover", 1))
+        env = dict(os.environ, KUBECONFIG=self.server.kubeconfig)
+        watching = subprocess.Popen([KUBECTL, "get", "widgets", "-l", "lane=fast", "-w",
+                                     "--output-watch-events", "-o", "json",
+                                     "--request-timeout=20s"],
+                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    text=True)
+        try:
+            time.sleep(1)
+            self.kubectl("label", "widget", "mover", "lane=fast")
+            time.sleep(0.5)
+            self.kubectl("label", "widget", "mover", "lane=slow", "--overwrite")
+            time.sleep(1)
+        finally:
+            watching.terminate()
+            out, _ = watching.communicate(timeout=10)
+        events, decoder, pos = [], json.JSONDecoder(), 0
+        while out[pos:].strip():
+            event, end = decoder.raw_decode(out[pos:].lstrip())
+            pos = len(out) - len(out[pos:].lstrip()) + end
+            events.append((event["type"], event["object"]["metadata"]["labels"]["lane"]))
+        # Entering the selection is ADDED, leaving it is DELETED (with the last state).
+        self.assertEqual(events, [("ADDED", "fast"), ("DELETED", "slow")])
+
     def test_create_secret_generic(self):
         self.kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")
         secret = self.kubectl_json("get", "secret", "creds")
