@@ -13,6 +13,7 @@
 #include "apiserver/rest/human_duration.h"
 #include "apiserver/rest/list_query.h"
 #include "apiserver/rest/request_body.h"
+#include "apiserver/rest/scale_subresource.h"
 #include "apiserver/rest/table_convertor.h"
 #include "apiserver/rest/watch_hub.h"
 #include "apiserver/schema/schema_defaulting.h"
@@ -172,6 +173,7 @@ HttpResponse ResourceHandler::Handle(const HttpRequest& req, const RequestInfo& 
     return StatusResponse(NotFoundError({ri.group, ri.resource, "", ri.name}));
   }
   if (!ri.subresource.empty() && !(ri.subresource == "status" && info->has_status) &&
+      !(ri.subresource == "scale" && info->has_scale) &&
       !(ri.subresource == "finalize" && info->resource == "namespaces")) {
     return StatusResponse(NotFoundError({ri.group, ri.resource + "/" + ri.subresource, "", ri.name}));
   }
@@ -180,7 +182,9 @@ HttpResponse ResourceHandler::Handle(const HttpRequest& req, const RequestInfo& 
         NotFoundError({ri.group, ri.resource, "", ri.name}));  // namespace required
   }
   absl::StatusOr<HttpResponse> result;
-  if (ri.verb == "get") {
+  if (ri.subresource == "scale") {
+    result = Scale(req, *info, ri);
+  } else if (ri.verb == "get") {
     result = Get(req, *info, ri);
   } else if (ri.verb == "list") {
     result = List(req, *info, ri);
@@ -563,6 +567,45 @@ absl::StatusOr<StoredObject> ResourceHandler::UpdateObject(const ResourceInfo& i
     }
   }
   return stored;
+}
+
+absl::StatusOr<HttpResponse> ResourceHandler::Scale(const HttpRequest& req,
+                                                    const ResourceInfo& info,
+                                                    const RequestInfo& ri) {
+  if (ri.verb == "get") {
+    auto stored = store_.Get(info.GroupResource(), info.namespaced ? ri.namespace_ : "", ri.name);
+    if (!stored) return NotFoundError(Subject(info, ri.name));
+    return JsonResponse(200, ScaleOf(info, stored->Object()));
+  }
+  if (ri.verb != "update" && ri.verb != "patch") {
+    return MethodNotSupportedError(Subject(info, ri.name), ri.verb);
+  }
+  std::string type = req.Header("content-type");
+  type = type.substr(0, type.find(';'));
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return BadRequestError("the body of the request could not be decoded");
+  std::vector<std::string> warnings;
+  WriteOptions options = WriteOptionsOf(req, &warnings);
+  auto stored = UpdateObject(
+      info, ri.namespace_, ri.name, "",
+      [&](const json& current) -> absl::StatusOr<json> {
+        json scale = ScaleOf(info, current);
+        absl::StatusOr<json> next_scale = body;
+        if (ri.verb == "patch") {
+          if (type == "application/json-patch+json") next_scale = ApplyJsonPatch(scale, body);
+          else if (type == "application/merge-patch+json" ||
+                   type == "application/strategic-merge-patch+json") {
+            next_scale = ApplyMergePatch(scale, body);
+          } else {
+            return UnsupportedMediaTypeError(type);
+          }
+        }
+        if (!next_scale.ok()) return next_scale.status();
+        return WithScale(info, current, *next_scale);
+      },
+      options);
+  if (!stored.ok()) return stored.status();
+  return JsonResponse(200, ScaleOf(info, stored->Object()));
 }
 
 absl::StatusOr<HttpResponse> ResourceHandler::Update(const HttpRequest& req,

@@ -70,6 +70,9 @@ class ResourceHandler {
                                      const RequestInfo& ri);
   absl::StatusOr<HttpResponse> Delete(const HttpRequest& req, const ResourceInfo& info,
                                       const RequestInfo& ri);
+  // GET/PUT/PATCH of the scale subresource (autoscaling/v1 Scale).
+  absl::StatusOr<HttpResponse> Scale(const HttpRequest& req, const ResourceInfo& info,
+                                     const RequestInfo& ri);
   // PATCH with application/apply-patch+yaml (server-side apply); creates when absent.
   absl::StatusOr<HttpResponse> ApplyPatch(const HttpRequest& req, const ResourceInfo& info,
                                           const RequestInfo& ri, const WriteOptions& options);

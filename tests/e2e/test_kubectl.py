@@ -254,6 +254,19 @@ class KubectlTest(ServerTestCase):
         # Entering the selection is ADDED, leaving it is DELETED (with the last state).
         self.assertEqual(events, [("ADDED", "fast"), ("DELETED", "slow")])
 
+    def test_scale_subresource(self):
+        self.kubectl("apply", "-f", "-", input=widget("scaled", 1))
+        self.kubectl("scale", "widget", "scaled", "--replicas=4")
+        self.assertEqual(self.kubectl_json("get", "widget", "scaled")["spec"]["size"], 4)
+        status, scale = self.server.request(
+            "GET", "/apis/example.dev/v1/namespaces/default/widgets/scaled/scale")
+        self.assertEqual((status, scale["kind"], scale["spec"]["replicas"]), (200, "Scale", 4))
+        proc = self.kubectl("scale", "widget", "scaled", "--replicas=0", check=False)
+        self.assertIn("spec.size", proc.stderr)  # the CRD's minimum still applies
+        self.kubectl("create", "-f", "-", input=DEPLOYMENT.replace("name: web", "name: scaled-web"))
+        self.kubectl("scale", "deployment", "scaled-web", "--replicas=3")
+        self.assertEqual(self.kubectl_json("get", "deployment", "scaled-web")["spec"]["replicas"], 3)
+
     def test_create_secret_generic(self):
         self.kubectl("create", "secret", "generic", "creds", "--from-literal=password=s3cret")
         secret = self.kubectl_json("get", "secret", "creds")
