@@ -134,6 +134,12 @@ HttpResponse ApiHandler::HandleAdmin(const HttpRequest& req) {
 }
 
 HttpResponse ApiHandler::OpenApi(const HttpRequest& req) {
+  const std::string& accept = req.Header("accept");
+  if (req.path == "/openapi/v2" && accept.find("protobuf") != std::string::npos &&
+      accept.find("json") == std::string::npos && accept.find("*/*") == std::string::npos) {
+    // Only JSON is served; a protobuf-only client then falls back to OpenAPI v3.
+    return StatusResponse(NotAcceptableError("only application/json is served for /openapi/v2"));
+  }
   std::lock_guard<std::mutex> lock(openapi_mu_);
   if (openapi_generation_ != registry_.Generation()) {
     openapi_cache_.clear();
