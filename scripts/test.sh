@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets up (packages + build) and runs every test: unit, integration and e2e on the release
-# build, then the sanitizer pass on the ASan+UBSan build (labels in UPKEEP_SANITIZE_LABELS,
-# default "unit": the e2e suites under ASan are being brought up next).
+# build, then all of them again on the ASan+UBSan build (the e2e tests then drive the
+# sanitized `upkeep` binary). UPKEEP_SANITIZE_LABELS narrows that pass (a ctest -L regex).
 #   scripts/test.sh                    everything
 #   UPKEEP_SANITIZE_RUN=0 scripts/test.sh   skip the sanitizer pass (quicker, local use)
 #   scripts/test.sh -L unit            extra arguments go to ctest
@@ -16,5 +16,5 @@ if [[ "${UPKEEP_SANITIZE_RUN:-1}" == 1 ]]; then
   # Leaks are reported at exit of each test binary; a reported error fails the test.
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
-      -L "${UPKEEP_SANITIZE_LABELS:-unit}" "$@"
+      -L "${UPKEEP_SANITIZE_LABELS:-.}" "$@"
 fi
