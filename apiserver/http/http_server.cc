@@ -326,8 +326,10 @@ class Connection : public ConnectionBase,
       });
     }
     WatchForHangup();
-    Flush();
+    // Opened before the headers go out: a client that has seen them can rely on the stream
+    // being registered (e.g. to be dropped by a fault).
     response.on_stream_open(std::make_shared<Sink>(this->weak_from_this()));
+    Flush();
   }
 
   // A streaming client sends nothing more; a completed read means it hung up.

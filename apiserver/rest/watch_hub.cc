@@ -125,7 +125,10 @@ HttpResponse WatchHub::Serve(WatchRequest request, int64_t timeout_seconds) {
   response.stream_deadline =
       std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
   response.on_stream_open = [this, stream](std::shared_ptr<ChunkSink> sink) {
-    stream->sink = std::move(sink);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stream->sink = std::move(sink);
+    }
     const ListQuery& q = stream->request.query;
     uint64_t from = 0;
     if (!q.resource_version.empty()) from = std::strtoull(q.resource_version.c_str(), nullptr, 10);
