@@ -1,0 +1,57 @@
+#include "cmd/upkeep/operator_flags.h"
+
+#include <iostream>
+
+#include "controller/logging/log_level.h"
+#include "controller/logging/log_sink.h"
+
+namespace upkeep::cmd {
+
+FlagResult ApplyOperatorFlag(const std::string& name, const std::string& value,
+                             controller::ManagerOptions* options, std::string* error) {
+  if (name == "metrics-bind-address") {
+    options->metrics_bind_address = value;
+  } else if (name == "health-probe-bind-address") {
+    options->health_probe_bind_address = value;
+  } else if (name == "log-level") {
+    absl::StatusOr<controller::LogLevel> level = controller::ParseLogLevel(value);
+    if (!level.ok()) {
+      *error = std::string(level.status().message());
+      return FlagResult::kInvalid;
+    }
+    options->log = controller::Logger(controller::LogSink::Stderr(*level));
+  } else if (name == "namespace") {
+    options->namespace_ = value;
+  } else if (name == "leader-elect") {
+    options->leader_elect = value != "false";
+  } else if (name == "leader-election-namespace") {
+    options->leader_election_namespace = value;
+  } else if (name == "leader-election-id") {
+    options->leader_election_id = value;
+  } else {
+    return FlagResult::kUnknown;
+  }
+  return FlagResult::kApplied;
+}
+
+int RunOperator(controller::ManagerOptions options, const StopSignal& stop,
+                const std::string& command) {
+  controller::Logger log = options.log;
+  absl::StatusOr<std::unique_ptr<controller::Manager>> manager =
+      controller::Manager::Create(std::move(options));
+  if (!manager.ok()) {
+    std::cerr << "upkeep " << command << ": " << manager.status().message() << "\n";
+    return 1;
+  }
+  // The reconcilers register here as they land (reconcilers/<kind>/).
+  log.Info("Starting manager", {{"identity", (*manager)->identity()}});
+  absl::Status result = (*manager)->Run(stop.token());
+  if (!result.ok()) {
+    log.Error("manager stopped", result);
+    return 1;
+  }
+  log.Info("Stopped cleanly");
+  return 0;
+}
+
+}  // namespace upkeep::cmd
