@@ -172,11 +172,10 @@ void Controller::ReconcileOne(const std::string& key) {
     if (metrics_) metrics_->Error();
     if (IsTerminal(result.status())) {
       if (metrics_) metrics_->TerminalError();
-      log.Error("Reconciler error (terminal, not retried)",
-                {{"error", std::string(result.status().message())}});
+      log.Error("Reconciler error (terminal, not retried)", result.status());
       queue_->Forget(key);
     } else {
-      log.Error("Reconciler error", {{"error", std::string(result.status().message())}});
+      log.Error("Reconciler error", result.status());
       queue_->AddRateLimited(key);
     }
   } else if (result->requeue()) {

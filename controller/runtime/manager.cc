@@ -50,13 +50,13 @@ absl::StatusOr<std::unique_ptr<Manager>> Manager::Create(ManagerOptions options)
   Logger informer_log = m.options_.log.WithName("informer");
   informer_options.on_error = [informer_log](const ResourceType& type, const std::string& message,
                                              const absl::Status& error) {
-    informer_log.Warn(message, {{"resource", type.GroupResource()}, {"error", error.ToString()}});
+    informer_log.Warn(message, {{"resource", type.GroupResource()}, {"reason", error.ToString()}});
   };
   m.informers_ = std::make_unique<InformerFactory>(*m.client_, informer_options, *m.options_.clock);
   KubeEventRecorderOptions event_options;
   Logger event_log = m.options_.log.WithName("events");
   event_options.on_error = [event_log](const std::string& message, const absl::Status& error) {
-    event_log.Warn(message, {{"error", error.ToString()}});
+    event_log.Warn(message, {{"reason", error.ToString()}});
   };
   m.events_ = std::make_unique<KubeEventRecorder>(*m.client_, *m.options_.clock,
                                                   m.options_.identity, event_options);
@@ -190,7 +190,7 @@ absl::Status Manager::Run(std::stop_token stop) {
     std::string lease = options_.leader_election_id;
     callbacks.on_leader_status = [metrics, lease](bool leading) { metrics->SetLeader(lease, leading); };
     callbacks.on_error = [log](const std::string& message, const absl::Status& error) {
-      log.Warn(message, {{"error", error.ToString()}});
+      log.Warn(message, {{"reason", error.ToString()}});
     };
     elector = std::make_unique<LeaderElector>(*client_, *options_.clock, config, callbacks);
     election = std::jthread([&elector](std::stop_token own) { elector->Run(own); });
