@@ -14,7 +14,7 @@ ctest --test-dir build --output-on-failure -j "$(nproc)" "$@"
 if [[ "${UPKEEP_SANITIZE_RUN:-1}" == 1 ]]; then
   UPKEEP_SANITIZE=1 bash scripts/setup.sh
   # Leaks are reported at exit of each test binary; a reported error fails the test.
-  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp" UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir build-asan --output-on-failure -j "$(nproc)" \
       -L "${UPKEEP_SANITIZE_LABELS:-.}" "$@"
 fi
