@@ -12,8 +12,9 @@ packages=(
   nlohmann-json3-dev libyaml-cpp-dev libabsl-dev libsqlite3-dev
   prometheus-cpp-dev
   libgtest-dev libgmock-dev
-  python3 python3-kubernetes python3-yaml
+  python3 python3-kubernetes python3-yaml python3-jsonschema
   curl procps
+  tzdata
 )
 
 missing=()

@@ -133,7 +133,8 @@ class DevCommandTest(unittest.TestCase):
                 [UPKEEP_BIN, "dev", "--listen", "127.0.0.1:0", "--kubeconfig-out", kubeconfig,
                  "--metrics-bind-address", "127.0.0.1:0",
                  "--health-probe-bind-address", "127.0.0.1:0",
-                 "--apply", os.path.join(SOURCE, "examples", "dev")],
+                 "--apply", os.path.join(SOURCE, "crds") + "," +
+                 os.path.join(SOURCE, "examples", "dev")],
                 stdout=out, stderr=out)
         self.addCleanup(lambda: proc.poll() is None and (proc.kill(), proc.wait()))
 
@@ -146,6 +147,13 @@ class DevCommandTest(unittest.TestCase):
                              text=True, env=env, timeout=60)
         self.assertEqual(got.returncode, 0, got.stderr)
         self.assertGreaterEqual(len(json.loads(got.stdout)["items"]), 1)
+        # Every upkeep kind has a dev example, found by the `upkeep` category.
+        got = subprocess.run([KUBECTL, "get", "upkeep", "-A", "-o", "json"], capture_output=True,
+                             text=True, env=env, timeout=60)
+        self.assertEqual(got.returncode, 0, got.stderr)
+        kinds = {item["kind"] for item in json.loads(got.stdout)["items"]}
+        self.assertEqual(kinds, {"BackupPolicy", "CertRenewal", "HealthGate", "SecretRotation",
+                                 "LogRotation"})
         log = LogReader(out_path)
         probe = wait_for(lambda: log.port_of("Starting health probe server"))
         self.assertTrue(probe)
