@@ -14,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev
   python3 python3-kubernetes python3-yaml python3-jsonschema
   curl procps
+  pebble
   tzdata
 )
 

@@ -4,6 +4,7 @@
 
 #include "controller/logging/log_level.h"
 #include "controller/logging/log_sink.h"
+#include "reconcilers/certs/certrenewal_reconciler.h"
 
 namespace upkeep::cmd {
 
@@ -44,6 +45,7 @@ int RunOperator(controller::ManagerOptions options, const StopSignal& stop,
     return 1;
   }
   // The reconcilers register here as they land (reconcilers/<kind>/).
+  reconcilers::certs::CertRenewalController certs(**manager);
   log.Info("Starting manager", {{"identity", (*manager)->identity()}});
   absl::Status result = (*manager)->Run(stop.token());
   if (!result.ok()) {

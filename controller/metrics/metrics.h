@@ -115,6 +115,11 @@ class Metrics {
 
   // Where reconcilers add their own metrics.
   prometheus::Registry& registry() { return *registry_; }
+  // Runs `refresher` before every scrape while it lives (held weakly): for gauges that mirror
+  // objects in a cache, so a deleted object's series go with it.
+  void AddGaugeRefresher(std::weak_ptr<GaugeRefresher> refresher) {
+    collectable_->Register(std::move(refresher));
+  }
   // The registry with scrape-time refresh, for an exposer that collects on its own.
   std::shared_ptr<prometheus::Collectable> collectable() const { return collectable_; }
 

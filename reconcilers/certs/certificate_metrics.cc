@@ -1,5 +1,7 @@
 #include "reconcilers/certs/certificate_metrics.h"
 
+#include "crds/v1alpha1/cert_renewal.h"
+
 namespace upkeep::reconcilers::certs {
 namespace {
 
@@ -43,21 +45,46 @@ CertificateMetrics::CertificateMetrics(prometheus::Registry& registry)
                                "response arrived).")
                          .Register(registry)) {}
 
-void CertificateMetrics::SetExpiration(const std::string& ns, const std::string& name,
-                                       TimePoint not_after) {
-  expiration_.Add({{"namespace", ns}, {"name", name}}).Set(Seconds(not_after));
-}
-
-void CertificateMetrics::SetRenewal(const std::string& ns, const std::string& name,
-                                    TimePoint renewal) {
-  renewal_.Add({{"namespace", ns}, {"name", name}}).Set(Seconds(renewal));
-}
-
-void CertificateMetrics::SetReady(const std::string& ns, const std::string& name,
-                                  const std::string& status) {
-  for (const char* s : kConditionStatuses) {
-    ready_.Add({{"namespace", ns}, {"name", name}, {"condition", s}}).Set(status == s ? 1 : 0);
+void CertificateMetrics::Refresh(const std::vector<nlohmann::json>& certrenewals) {
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const nlohmann::json& object : certrenewals) {
+    api::v1alpha1::ObjectMetadata md = api::v1alpha1::ParseObjectMetadata(object);
+    api::ParseReport report;
+    api::v1alpha1::CertRenewalStatus status;
+    {
+      const nlohmann::json* status_json =
+          object.contains("status") ? &object["status"] : nullptr;
+      api::FieldReader reader(status_json, "status", report);
+      status = api::v1alpha1::ParseCertRenewalStatus(reader);
+    }
+    std::map<std::string, std::string> labels = {{"namespace", md.namespace_},
+                                                 {"name", md.name}};
+    seen.emplace(md.namespace_, md.name);
+    if (status.not_after) {
+      expiration_.Add(labels).Set(Seconds(*status.not_after));
+    } else {
+      RemoveIfPresent(expiration_, labels);
+    }
+    if (status.renewal_time) {
+      renewal_.Add(labels).Set(Seconds(*status.renewal_time));
+    } else {
+      RemoveIfPresent(renewal_, labels);
+    }
+    std::string ready = "Unknown";
+    for (const controller::Condition& c : status.common.conditions) {
+      if (c.type == api::v1alpha1::kConditionReady) ready = c.status;
+    }
+    for (const char* s : kConditionStatuses) {
+      auto with = labels;
+      with["condition"] = s;
+      ready_.Add(with).Set(ready == s ? 1 : 0);
+    }
   }
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& [ns, name] : exported_) {
+    if (seen.count({ns, name}) == 0) Forget(ns, name);
+  }
+  exported_ = std::move(seen);
 }
 
 void CertificateMetrics::CountIssuance(const std::string& ns, const std::string& name,

@@ -5,12 +5,19 @@
 //                                                                    status (True|False|Unknown)
 //   upkeep_certificate_issuances_total{namespace,name,result}        success | failure
 //   upkeep_acme_requests_total{status}                               HTTP status, or "error"
-// A timestamp that is not known yet is absent, never 0; Forget drops a deleted object's series.
-// Thread-safe (prometheus-cpp families are).
+// The gauges mirror the CertRenewals' status as cached (Refresh, before each scrape, like
+// kube-state-metrics): every replica exports them, a timestamp not known yet is absent (never
+// 0), and a deleted CertRenewal's series go with it. Thread-safe.
 #pragma once
 
 #include <chrono>
+#include <mutex>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
@@ -27,21 +34,24 @@ class CertificateMetrics {
   CertificateMetrics(const CertificateMetrics&) = delete;
   CertificateMetrics& operator=(const CertificateMetrics&) = delete;
 
-  void SetExpiration(const std::string& ns, const std::string& name, TimePoint not_after);
-  void SetRenewal(const std::string& ns, const std::string& name, TimePoint renewal);
-  // `status`: "True", "False" or "Unknown".
-  void SetReady(const std::string& ns, const std::string& name, const std::string& status);
+  // Sets the gauges from `certrenewals` (CertRenewal objects with their status) and drops the
+  // series of every object not among them.
+  void Refresh(const std::vector<nlohmann::json>& certrenewals);
   void CountIssuance(const std::string& ns, const std::string& name, bool success);
   void CountAcmeRequest(const std::string& status);
-  // Removes every series of the object (it was deleted).
-  void Forget(const std::string& ns, const std::string& name);
 
  private:
+  // Removes every series of a CertRenewal that is gone.
+  void Forget(const std::string& ns, const std::string& name);
+
   prometheus::Family<prometheus::Gauge>& expiration_;
   prometheus::Family<prometheus::Gauge>& renewal_;
   prometheus::Family<prometheus::Gauge>& ready_;
   prometheus::Family<prometheus::Counter>& issuances_;
   prometheus::Family<prometheus::Counter>& acme_requests_;
+
+  std::mutex mu_;
+  std::set<std::pair<std::string, std::string>> exported_;  // guarded by mu_
 };
 
 }  // namespace upkeep::reconcilers::certs

@@ -18,8 +18,6 @@ namespace upkeep::reconcilers::certs {
 inline constexpr char kIssuerAnnotation[] = "upkeep.dev/issuer";
 inline constexpr char kIssuedForRunNowAnnotation[] = "upkeep.dev/issued-for-run-now";
 inline constexpr char kCertificateNameAnnotation[] = "upkeep.dev/certificate-name";
-// The field manager of upkeep's server-side apply of the Secret.
-inline constexpr char kSecretFieldManager[] = "upkeep-certrenewal";
 
 struct TlsSecretData {
   std::string certificate_chain_pem;  // tls.crt

@@ -62,6 +62,15 @@ def http_get(port, path):
 
 class ControllerCommandTest(ServerTestCase):
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # The operator needs its CRDs, as in a cluster (installed by deploy/ or the chart).
+        if KUBECTL:
+            env = dict(os.environ, KUBECONFIG=cls.server.kubeconfig)
+            subprocess.run([KUBECTL, "apply", "-k", os.path.join(SOURCE, "crds")], check=True,
+                           env=env, capture_output=True, timeout=60)
+
     def start_controller(self, *extra):
         tmp = tempfile.mkdtemp(prefix="upkeep-controller-")
         log_path = os.path.join(tmp, "controller.log")
@@ -154,6 +163,21 @@ class DevCommandTest(unittest.TestCase):
         kinds = {item["kind"] for item in json.loads(got.stdout)["items"]}
         self.assertEqual(kinds, {"BackupPolicy", "CertRenewal", "HealthGate", "SecretRotation",
                                  "LogRotation"})
+
+        # The dev CertRenewal (selfSigned) is issued into its kubernetes.io/tls Secret.
+        def certificate_ready():
+            got = subprocess.run([KUBECTL, "get", "certrenewals", "-A", "-o", "json"],
+                                 capture_output=True, text=True, env=env, timeout=60)
+            items = json.loads(got.stdout)["items"] if got.returncode == 0 else []
+            return items and all(
+                any(c["type"] == "Ready" and c["status"] == "True"
+                    for c in i.get("status", {}).get("conditions", [])) for i in items)
+        self.assertTrue(wait_for(certificate_ready, 30), "the dev certificate was not issued")
+        secret = json.loads(subprocess.run(
+            [KUBECTL, "get", "secret", "upkeep-dev-tls", "-o", "json"], capture_output=True,
+            text=True, env=env, timeout=60).stdout)
+        self.assertEqual(secret["type"], "kubernetes.io/tls")
+        self.assertEqual(sorted(secret["data"]), ["ca.crt", "tls.crt", "tls.key"])
         log = LogReader(out_path)
         probe = wait_for(lambda: log.port_of("Starting health probe server"))
         self.assertTrue(probe)

@@ -5,11 +5,10 @@
 
 #include <prometheus/text_serializer.h>
 
-#include "controller/object/kube_time.h"
-
 namespace upkeep::reconcilers::certs {
 namespace {
 
+using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
@@ -17,39 +16,44 @@ std::string Render(prometheus::Registry& registry) {
   return prometheus::TextSerializer().Serialize(registry.Collect());
 }
 
+json CertRenewal(const char* name, json status) {
+  return {{"metadata", {{"namespace", "app"}, {"name", name}}}, {"status", std::move(status)}};
+}
+
 TEST(CertificateMetricsTest, TimestampsAreAbsentUntilKnown) {
   prometheus::Registry registry;
   CertificateMetrics metrics(registry);
-  metrics.SetReady("app", "web", "False");
+  metrics.Refresh({CertRenewal("web", json::object())});
   std::string text = Render(registry);
   EXPECT_THAT(text, Not(HasSubstr("upkeep_certificate_expiration_timestamp_seconds{")));
   EXPECT_THAT(text, HasSubstr(
-      R"(upkeep_certificate_ready_status{condition="False",name="web",namespace="app"} 1)"));
+      R"(upkeep_certificate_ready_status{condition="Unknown",name="web",namespace="app"} 1)"));
   EXPECT_THAT(text, HasSubstr(
       R"(upkeep_certificate_ready_status{condition="True",name="web",namespace="app"} 0)"));
 }
 
-TEST(CertificateMetricsTest, ExpirationAndRenewalInEpochSeconds) {
+TEST(CertificateMetricsTest, MirrorsStatusInEpochSeconds) {
   prometheus::Registry registry;
   CertificateMetrics metrics(registry);
-  metrics.SetExpiration("app", "web", *controller::ParseRfc3339("2027-01-30T00:00:00Z"));
-  metrics.SetRenewal("app", "web", *controller::ParseRfc3339("2026-12-31T00:00:00Z"));
+  metrics.Refresh({CertRenewal("web", {{"notAfter", "2027-01-30T00:00:00Z"},
+                                       {"renewalTime", "2026-12-31T00:00:00Z"},
+                                       {"conditions", {{{"type", "Ready"}, {"status", "False"}}}}})});
   std::string text = Render(registry);
   EXPECT_THAT(text, HasSubstr(
       R"(upkeep_certificate_expiration_timestamp_seconds{name="web",namespace="app"} 1801267200)"));
   EXPECT_THAT(text, HasSubstr(
       R"(upkeep_certificate_renewal_timestamp_seconds{name="web",namespace="app"} 1798675200)"));
+  EXPECT_THAT(text, HasSubstr(
+      R"(upkeep_certificate_ready_status{condition="False",name="web",namespace="app"} 1)"));
 }
 
-TEST(CertificateMetricsTest, ForgetRemovesEverySeriesOfTheObject) {
+TEST(CertificateMetricsTest, DeletedObjectsLoseTheirSeries) {
   prometheus::Registry registry;
   CertificateMetrics metrics(registry);
-  for (const char* name : {"web", "api"}) {
-    metrics.SetExpiration("app", name, std::chrono::system_clock::time_point{});
-    metrics.SetReady("app", name, "True");
-    metrics.CountIssuance("app", name, true);
-  }
-  metrics.Forget("app", "web");
+  json status = {{"notAfter", "2027-01-30T00:00:00Z"}};
+  metrics.CountIssuance("app", "web", true);
+  metrics.Refresh({CertRenewal("web", status), CertRenewal("api", status)});
+  metrics.Refresh({CertRenewal("api", status)});
   std::string text = Render(registry);
   EXPECT_THAT(text, Not(HasSubstr(R"(name="web")")));
   EXPECT_THAT(text, HasSubstr(R"(name="api")"));
