@@ -45,7 +45,10 @@ int RunOperator(controller::ManagerOptions options, const StopSignal& stop,
     return 1;
   }
   // The reconcilers register here as they land (reconcilers/<kind>/).
-  reconcilers::certs::CertRenewalController certs(**manager);
+  reconcilers::certs::AcmeIssuerOptions acme;
+  // On one machine the HTTP-01 solver sits behind the host's own web server.
+  if (command == "dev") acme.solver_address = "127.0.0.1";
+  reconcilers::certs::CertRenewalController certs(**manager, acme);
   log.Info("Starting manager", {{"identity", (*manager)->identity()}});
   absl::Status result = (*manager)->Run(stop.token());
   if (!result.ok()) {

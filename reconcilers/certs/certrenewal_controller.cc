@@ -36,12 +36,14 @@ std::string StringAt(const json& object, std::initializer_list<const char*> path
 }  // namespace
 
 CertRenewalController::CertRenewalController(controller::Manager& manager,
-                                             CertificateIssuer* acme)
+                                             AcmeIssuerOptions acme_options)
     : self_signed_(std::make_unique<SelfSignedIssuer>()),
       ca_(std::make_unique<CaIssuer>()),
       metrics_(std::make_unique<CertificateMetrics>(manager.metrics().registry())),
+      acme_(std::make_unique<AcmeIssuer>(manager.clock(), metrics_.get(),
+                                         std::move(acme_options))),
       reconciler_(std::make_unique<CertRenewalReconciler>(
-          CertRenewalIssuers{self_signed_.get(), ca_.get(), acme}, metrics_.get())) {
+          CertRenewalIssuers{self_signed_.get(), ca_.get(), acme_.get()}, metrics_.get())) {
   const controller::CacheReader& certrenewals =
       manager.informers().For(api::v1alpha1::CertRenewals()).Cache();
   controller::ControllerOptions options;

@@ -18,6 +18,7 @@
 
 #include "controller/runtime/manager.h"
 #include "controller/runtime/reconciler.h"
+#include "reconcilers/certs/acme_issuer.h"
 #include "reconcilers/certs/certificate_issuer.h"
 #include "reconcilers/certs/certificate_metrics.h"
 
@@ -54,14 +55,16 @@ class CertRenewalController {
  public:
   // Adds the controller to `manager`: CertRenewals, and Secrets (a CertRenewal's own Secret,
   // or the CA Secret a `ca` issuer names) mapped back to their CertRenewals; registers the
-  // metrics. `acme` may be null until ACME is configured.
-  CertRenewalController(controller::Manager& manager, CertificateIssuer* acme = nullptr);
+  // metrics.
+  explicit CertRenewalController(controller::Manager& manager,
+                                 AcmeIssuerOptions acme_options = {});
   ~CertRenewalController();
 
  private:
   std::unique_ptr<CertificateIssuer> self_signed_;
   std::unique_ptr<CertificateIssuer> ca_;
   std::unique_ptr<CertificateMetrics> metrics_;
+  std::unique_ptr<CertificateIssuer> acme_;
   std::unique_ptr<CertRenewalReconciler> reconciler_;
   std::shared_ptr<controller::GaugeRefresher> gauge_refresher_;
 };

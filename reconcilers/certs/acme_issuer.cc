@@ -1,0 +1,160 @@
+#include "reconcilers/certs/acme_issuer.h"
+
+#include <algorithm>
+
+#include "acme/account_key.h"
+#include "acme/acme_client.h"
+#include "acme/obtain_certificate.h"
+#include "apiserver/api/base64.h"
+#include "controller/client/api_error.h"
+#include "crypto/csr.h"
+#include "reconcilers/certs/tls_secret.h"
+
+namespace upkeep::reconcilers::certs {
+namespace {
+
+using api::v1alpha1::AcmeIssuerSpec;
+using nlohmann::json;
+
+std::string SecretValue(const json& secret, const std::string& key) {
+  if (!secret.contains("data") || !secret["data"].is_object()) return "";
+  return apiserver::Base64Decode(secret["data"].value(key, "")).value_or("");
+}
+
+// The account key from its Secret, created (and stored) when the Secret or the key is missing.
+absl::StatusOr<acme::AccountKey> LoadOrCreateAccountKey(controller::KubeClient& client,
+                                                        const std::string& ns,
+                                                        const AcmeIssuerSpec& acme) {
+  const api::v1alpha1::SecretKeySelector& ref = acme.account_key_secret_ref;
+  auto secret = client.Get(controller::resources::Secrets(), ns, ref.name);
+  if (secret.ok()) {
+    std::string pem = SecretValue(*secret, ref.key);
+    if (!pem.empty()) {
+      auto key = acme::AccountKey::FromPem(pem);
+      if (!key.ok()) {
+        return absl::FailedPreconditionError("ACME account key Secret " + ref.name + " key " +
+                                             ref.key + ": " + std::string(key.status().message()));
+      }
+      return key;
+    }
+  } else if (!controller::IsNotFound(secret.status())) {
+    return secret.status();
+  }
+  auto key = acme::AccountKey::Generate();
+  if (!key.ok()) return key.status();
+  json desired = {{"apiVersion", "v1"},
+                  {"kind", "Secret"},
+                  {"metadata",
+                   {{"name", ref.name},
+                    {"namespace", ns},
+                    {"labels", {{"app.kubernetes.io/managed-by", "upkeep"}}}}},
+                  {"type", "Opaque"},
+                  {"data", {{ref.key, apiserver::Base64Encode(key->ToPem())}}}};
+  controller::WriteOptions force;
+  force.force = true;
+  auto stored = client.Patch(controller::resources::Secrets(), ns, ref.name,
+                             controller::PatchType::kApply, desired, force);
+  if (!stored.ok()) return stored.status();
+  return key;
+}
+
+absl::StatusOr<std::optional<acme::ExternalAccountBinding>> ReadExternalAccountBinding(
+    controller::KubeClient& client, const std::string& ns, const AcmeIssuerSpec& acme) {
+  if (!acme.external_account_binding) return std::optional<acme::ExternalAccountBinding>();
+  const auto& eab = *acme.external_account_binding;
+  auto secret = client.Get(controller::resources::Secrets(), ns, eab.key_secret_ref.name);
+  if (!secret.ok()) {
+    if (controller::IsNotFound(secret.status())) {
+      return absl::FailedPreconditionError("externalAccountBinding Secret " +
+                                           eab.key_secret_ref.name + " not found");
+    }
+    return secret.status();
+  }
+  std::string mac = SecretValue(*secret, eab.key_secret_ref.key);
+  if (mac.empty()) {
+    return absl::FailedPreconditionError("externalAccountBinding Secret " +
+                                         eab.key_secret_ref.name + " has no key " +
+                                         eab.key_secret_ref.key);
+  }
+  return std::optional<acme::ExternalAccountBinding>(
+      acme::ExternalAccountBinding{eab.key_id, mac, eab.key_algorithm});
+}
+
+}  // namespace
+
+AcmeIssuer::AcmeIssuer(const controller::Clock& clock, CertificateMetrics* metrics,
+                       AcmeIssuerOptions options)
+    : clock_(clock), metrics_(metrics), options_(std::move(options)) {}
+
+AcmeIssuer::~AcmeIssuer() = default;
+
+absl::StatusOr<acme::Http01Solver*> AcmeIssuer::SolverOn(int port) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = solvers_.find(port);
+  if (it != solvers_.end()) return it->second.get();
+  auto solver = acme::Http01Solver::Start(options_.solver_address, port);
+  if (!solver.ok()) return solver.status();
+  acme::Http01Solver* raw = solver->get();
+  solvers_.emplace(port, std::move(*solver));
+  return raw;
+}
+
+absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& request,
+                                                    controller::KubeClient& client) {
+  const auto& spec = std::get<AcmeIssuerSpec>(request.spec.issuer);
+  auto account_key = LoadOrCreateAccountKey(client, request.ns, spec);
+  if (!account_key.ok()) return account_key.status();
+  auto eab = ReadExternalAccountBinding(client, request.ns, spec);
+  if (!eab.ok()) return eab.status();
+
+  acme::AcmeClientOptions options;
+  options.directory_url = spec.server;
+  options.ca_bundle_pem = spec.ca_bundle;
+  options.user_agent = "upkeep";
+  if (metrics_ != nullptr) {
+    CertificateMetrics* metrics = metrics_;
+    options.on_exchange = [metrics](const acme::AcmeExchange& exchange) {
+      metrics->CountAcmeRequest(exchange.http_code > 0 ? std::to_string(exchange.http_code)
+                                                         : "error");
+    };
+  }
+  auto acme_client = acme::AcmeClient::Create(options, clock_);
+  if (!acme_client.ok()) return acme_client.status();
+
+  // The account: found again with its key, registered only the first time.
+  absl::StatusOr<std::string> account_url = (*acme_client)->FindAccount(*account_key);
+  if (!account_url.ok() && account_url.status().code() == absl::StatusCode::kNotFound) {
+    acme::AccountOptions account;
+    account.email = spec.email;
+    account.terms_of_service_agreed = true;
+    account.external_account_binding = *eab;
+    account_url = (*acme_client)->RegisterAccount(*account_key, account);
+  }
+  if (!account_url.ok()) return account_url.status();
+
+  crypto::SubjectNames names{request.spec.common_name, request.spec.dns_names,
+                             request.spec.ip_addresses};
+  auto csr = crypto::BuildCsr(request.key, names);
+  if (!csr.ok()) return csr.status();
+  acme::ObtainRequest obtain;
+  for (const std::string& dns : request.spec.dns_names) {
+    obtain.identifiers.push_back(acme::Identifier::Dns(dns));
+  }
+  for (const std::string& ip : request.spec.ip_addresses) {
+    obtain.identifiers.push_back(acme::Identifier::Ip(ip));
+  }
+  if (!request.spec.common_name.empty() &&
+      std::find(request.spec.dns_names.begin(), request.spec.dns_names.end(),
+                request.spec.common_name) == request.spec.dns_names.end()) {
+    obtain.identifiers.push_back(acme::Identifier::Dns(request.spec.common_name));
+  }
+  obtain.csr_der = csr->der;
+  obtain.timeout = options_.timeout;
+  auto solver = SolverOn(spec.solver.http01.port);
+  if (!solver.ok()) return solver.status();
+  auto issued = acme::ObtainCertificate(**acme_client, **solver, clock_, obtain);
+  if (!issued.ok()) return issued.status();
+  return IssuedCertificate{issued->certificate_chain_pem, "", *account_url};
+}
+
+}  // namespace upkeep::reconcilers::certs

@@ -1,0 +1,53 @@
+// AcmeIssuer: issues through an ACME CA (RFC 8555; Let's Encrypt in production, pebble in
+// tests). The account key lives in the Secret spec.issuer.acme.accountKeySecretRef names and
+// is created there (before any registration, so a crash never orphans an account) when
+// missing; the account is found again with that key after a restart, not re-registered.
+// Control of each name is proven with HTTP-01, answered by upkeep's own solver listening on
+// spec.issuer.acme.solver.http01.port (one listener per port, shared by every issuance).
+//
+// Thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "acme/http01_solver.h"
+#include "controller/clock/clock.h"
+#include "reconcilers/certs/certificate_issuer.h"
+#include "reconcilers/certs/certificate_metrics.h"
+
+namespace upkeep::reconcilers::certs {
+
+struct AcmeIssuerOptions {
+  // Where the HTTP-01 solver listens: "0.0.0.0" in a cluster (an Ingress routes to it),
+  // "127.0.0.1" for tests and single hosts behind a local proxy. Default "0.0.0.0".
+  std::string solver_address = "0.0.0.0";
+  // The whole flow's bound for one issuance; default 5 minutes.
+  std::chrono::seconds timeout{300};
+};
+
+class AcmeIssuer final : public CertificateIssuer {
+ public:
+  // `clock` paces the order polling; `metrics` (may be null) counts ACME requests.
+  AcmeIssuer(const controller::Clock& clock, CertificateMetrics* metrics,
+             AcmeIssuerOptions options = {});
+  ~AcmeIssuer() override;
+
+  absl::StatusOr<IssuedCertificate> Issue(const CertificateRequest& request,
+                                          controller::KubeClient& client) override;
+
+ private:
+  absl::StatusOr<acme::Http01Solver*> SolverOn(int port);
+
+  // Constant after construction.
+  const controller::Clock& clock_;
+  CertificateMetrics* const metrics_;
+  const AcmeIssuerOptions options_;
+
+  std::mutex mu_;
+  std::map<int, std::unique_ptr<acme::Http01Solver>> solvers_;  // guarded by mu_
+};
+
+}  // namespace upkeep::reconcilers::certs
