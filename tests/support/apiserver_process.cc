@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "controller/client/api_error.h"
+#include "tests/support/child_process.h"
 #include "controller/client/http_transport.h"
 
 namespace upkeep::testing {
@@ -28,25 +29,6 @@ constexpr std::chrono::milliseconds kPollInterval{20};
 std::string BinaryPath() {
   if (const char* env = std::getenv("UPKEEP_BIN"); env != nullptr && *env != '\0') return env;
   return UPKEEP_BIN_PATH;
-}
-
-std::string Tail(const std::string& path, size_t max_chars = 2000) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string s = text.str();
-  return s.size() > max_chars ? s.substr(s.size() - max_chars) : s;
-}
-
-// Waits for `pid` to exit for up to `timeout`; true if it did (and was reaped).
-bool WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    pid_t r = waitpid(pid, nullptr, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kPollInterval);
-  }
 }
 
 }  // namespace

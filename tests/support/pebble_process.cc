@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "controller/client/http_transport.h"
+#include "tests/support/child_process.h"
 
 extern char** environ;
 
@@ -32,29 +33,6 @@ constexpr std::chrono::milliseconds kPollInterval{20};
 // Ports are picked free and then handed to the servers; another process may take one in
 // between, so a failed start is retried with new ports.
 constexpr int kStartAttempts = 3;
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string Tail(const std::string& path, size_t max_chars = 2000) {
-  std::string s = ReadFile(path);
-  return s.size() > max_chars ? s.substr(s.size() - max_chars) : s;
-}
-
-// Waits for `pid` to exit for up to `timeout`; true if it did (and was reaped).
-bool WaitForExit(pid_t pid, std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    pid_t r = waitpid(pid, nullptr, WNOHANG);
-    if (r == pid || (r < 0 && errno == ECHILD)) return true;
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(kPollInterval);
-  }
-}
 
 // SIGTERM, then SIGKILL if it lingers; `pid` is reset.
 void EndProcess(pid_t& pid) {
