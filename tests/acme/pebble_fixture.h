@@ -109,9 +109,13 @@ class PebbleFixture : public ::testing::Test {
     pebble_ = std::move(*pebble);
   }
 
+  // `max_bad_nonce_retries`: a test that makes pebble reject half the nonces needs more than
+  // the default 5 (0.5^6 per request fails one run in a few over a whole issuance).
   std::unique_ptr<AcmeClient> NewClient(
-      std::function<void(const AcmeExchange&)> on_exchange = nullptr) {
+      std::function<void(const AcmeExchange&)> on_exchange = nullptr,
+      int max_bad_nonce_retries = 5) {
     AcmeClientOptions options;
+    options.max_bad_nonce_retries = max_bad_nonce_retries;
     options.on_exchange = std::move(on_exchange);
     options.directory_url = pebble_->directory_url();
     options.ca_bundle_pem = pebble_->tls_ca_pem();

@@ -126,7 +126,7 @@ TEST_F(PebbleIssuanceTest, IssuesWhenHalfTheNoncesAreRejected) {
     std::lock_guard<std::mutex> lock(mu);
     if (exchange.method == "POST") ++posts;
     if (exchange.acme_error_type == "urn:ietf:params:acme:error:badNonce") ++bad_nonces;
-  });
+  }, /*max_bad_nonce_retries=*/25);
   ASSERT_NE(client, nullptr);
   auto key = AccountKey::Generate();
   ASSERT_TRUE(key.ok());
