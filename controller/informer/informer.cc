@@ -51,11 +51,12 @@ std::string Informer::LastResourceVersion() const {
 
 bool Informer::WaitForSync(std::stop_token stop, std::chrono::milliseconds timeout) const {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::unique_lock<std::mutex> lock(mu_);
+  // Registered before taking mu_: a stop already requested runs the callback right here.
   std::stop_callback wake(stop, [this] {
     std::lock_guard<std::mutex> l(mu_);
     cv_.notify_all();
   });
+  std::unique_lock<std::mutex> lock(mu_);
   while (!synced_.load() && !stop.stop_requested()) {
     if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) break;
   }
@@ -63,11 +64,11 @@ bool Informer::WaitForSync(std::stop_token stop, std::chrono::milliseconds timeo
 }
 
 bool Informer::Sleep(std::chrono::milliseconds d, std::stop_token stop) {
-  std::unique_lock<std::mutex> lock(mu_);
-  std::stop_callback wake(stop, [this] {
+  std::stop_callback wake(stop, [this] {  // before taking mu_, as in WaitForSync
     std::lock_guard<std::mutex> l(mu_);
     cv_.notify_all();
   });
+  std::unique_lock<std::mutex> lock(mu_);
   Clock::TimePoint deadline = clock_.Now() + d;
   while (!stop.stop_requested() && clock_.Now() < deadline) {
     clock_.WaitUntil(lock, cv_, deadline);

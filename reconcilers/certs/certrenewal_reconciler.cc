@@ -1,6 +1,7 @@
 #include "reconcilers/certs/certrenewal_reconciler.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "controller/client/api_error.h"
 #include "controller/events/event_recorder.h"
@@ -51,14 +52,41 @@ controller::WriteOptions ForceApply() {
   return options;
 }
 
+enum class Write { kWhenChanged, kAlways };
+
 // Writes `status` (and the conditions set on `updated`) through the status subresource when
-// it differs from what `object` has. Returns the object as stored.
-absl::StatusOr<json> WriteStatus(ReconcileContext& ctx, const json& object, json updated) {
-  controller::SetObservedGeneration(updated);
-  if (object.contains("status") && updated["status"] == object["status"]) return object;
+// it differs from what `object` has, or always (a write at `object`'s resourceVersion fails
+// with Conflict when `object` is stale). `observed` is the generation the status describes.
+// Returns the object as stored.
+absl::StatusOr<json> WriteStatus(ReconcileContext& ctx, const json& object, json updated,
+                                 int64_t observed, Write when = Write::kWhenChanged) {
+  updated["status"]["observedGeneration"] = observed;
+  if (when == Write::kWhenChanged && object.contains("status") &&
+      updated["status"] == object["status"]) {
+    return object;
+  }
   controller::WriteOptions options;
   options.subresource = "status";
   return ctx.client.Update(api::v1alpha1::CertRenewals(), updated, options);
+}
+
+// Writes the outcome of an issuance that happened: it must not be lost to a concurrent edit
+// (a spec change during a slow ACME order), so on Conflict the status is rebuilt on the stored
+// object and written again.
+absl::Status WriteIssuanceOutcome(ReconcileContext& ctx, json base, int64_t observed,
+                                  const std::function<json(const json&)>& build) {
+  constexpr int kAttempts = 4;
+  for (int attempt = 1;; ++attempt) {
+    auto written = WriteStatus(ctx, base, build(base), observed);
+    if (written.ok() || !controller::IsConflict(written.status()) || attempt == kAttempts) {
+      return written.status();
+    }
+    auto latest = ctx.client.Get(api::v1alpha1::CertRenewals(),
+                                 base["metadata"].value("namespace", ""),
+                                 base["metadata"].value("name", ""));
+    if (!latest.ok()) return latest.status();
+    base = std::move(*latest);
+  }
 }
 
 // `object` with status replaced by `status`, except conditions and observedGeneration, which
@@ -125,7 +153,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
     std::string message(parsed.status().message());
     Set(updated, kConditionReady, false, "InvalidSpec", message, generation, now);
     if (ctx.events) ctx.events->Warning(object, "InvalidSpec", kActionReconcile, message);
-    auto written = WriteStatus(ctx, object, std::move(updated));
+    auto written = WriteStatus(ctx, object, std::move(updated), generation);
     if (!written.ok()) return written.status();
     return Action::AwaitChange();
   }
@@ -166,7 +194,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
               ", renews at " + Time(*decision.renewal_time),
           generation, now);
       controller::RemoveCondition(updated, kConditionIssuing);
-      auto written = WriteStatus(ctx, object, std::move(updated));
+      auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
       return RequeueAt(decision.next_check, now);
     }
@@ -197,7 +225,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       if (!backoff && ctx.events) {
         ctx.events->Warning(object, "IssuanceBudgetExhausted", kActionIssue, message);
       }
-      auto written = WriteStatus(ctx, object, std::move(updated));
+      auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
       return RequeueAt(decision.next_check, now);
     }
@@ -210,7 +238,10 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
   if (!StillServable(trigger.reason)) {
     Set(updated, kConditionReady, false, trigger.reason, trigger.message, generation, now);
   }
-  absl::StatusOr<json> stored = WriteStatus(ctx, object, updated);
+  // Always written, even when unchanged: the write at the cached resourceVersion claims the
+  // issuance, so a reconcile working from a stale cache (the Secret it finds missing may be
+  // one it issued a moment ago) gets Conflict instead of issuing twice.
+  absl::StatusOr<json> stored = WriteStatus(ctx, object, updated, generation, Write::kAlways);
   if (!stored.ok()) return stored.status();
   if (ctx.events) ctx.events->Normal(object, "Issuing", kActionIssue, trigger.message);
 
@@ -266,23 +297,24 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
                 .status();
   }
 
-  json after = WithStatus(*stored, status);
   if (!wrote.ok()) {
     // A failed issuance changes nothing in the Secret: a working certificate stays.
     status.failed_issuance_attempts += 1;
     status.last_failure_time = now;
-    after = WithStatus(*stored, status);
     std::string message = std::string(wrote.message());
     TimePoint retry_at = now + FailureBackoff(status.failed_issuance_attempts);
-    Set(after, kConditionIssuing, false, "Failed",
-        "Issuance failed (attempt " + std::to_string(status.failed_issuance_attempts) +
-            "), retrying at " + Time(retry_at) + ": " + message,
-        generation, now);
     if (ctx.events) ctx.events->Warning(object, "IssuanceFailed", kActionIssue, message);
     if (metrics_) metrics_->CountIssuance(ns, cr.metadata.name, false);
     ctx.log.Error("Issuance failed", wrote);
-    auto written = WriteStatus(ctx, *stored, std::move(after));
-    if (!written.ok()) return written.status();
+    absl::Status written = WriteIssuanceOutcome(ctx, *stored, generation, [&](const json& base) {
+      json after = WithStatus(base, status);
+      Set(after, kConditionIssuing, false, "Failed",
+          "Issuance failed (attempt " + std::to_string(status.failed_issuance_attempts) +
+              "), retrying at " + Time(retry_at) + ": " + message,
+          generation, now);
+      return after;
+    });
+    if (!written.ok()) return written;
     return RequeueAt(retry_at, now);
   }
 
@@ -296,11 +328,8 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
   status.recent_issuances = IssuancesInLast7Days(status.recent_issuances, now);
   status.recent_issuances.push_back(now);
   if (!issued->acme_account_uri.empty()) status.acme_account_uri = issued->acme_account_uri;
-  after = WithStatus(*stored, status);
   std::string message = "Certificate issued: serial " + leaf->serial_number + ", valid until " +
                         Time(leaf->not_after) + ", renews at " + Time(*status.renewal_time);
-  Set(after, kConditionReady, true, "Issued", message, generation, now);
-  controller::RemoveCondition(after, kConditionIssuing);
   if (ctx.events) ctx.events->Normal(object, "Issued", kActionIssue, message);
   if (metrics_) metrics_->CountIssuance(ns, cr.metadata.name, true);
 
@@ -315,8 +344,13 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
                          "Rolling restart of " + target.kind + " " + target.name);
     }
   }
-  auto written = WriteStatus(ctx, *stored, std::move(after));
-  if (!written.ok()) return written.status();
+  absl::Status written = WriteIssuanceOutcome(ctx, *stored, generation, [&](const json& base) {
+    json after = WithStatus(base, status);
+    Set(after, kConditionReady, true, "Issued", message, generation, now);
+    controller::RemoveCondition(after, kConditionIssuing);
+    return after;
+  });
+  if (!written.ok()) return written;
   return RequeueAt(*status.renewal_time, now);
 }
 

@@ -127,6 +127,18 @@ TEST_F(InformerIntegrationTest, ListsThenDeliversAddsUpdatesAndDeletes) {
   EXPECT_EQ(informer.ListCount(), 1);
 }
 
+// A manager stopped while it waits for its caches (stop requested before the wait even
+// began) must return, not deadlock on the informer's own lock.
+TEST_F(InformerIntegrationTest, WaitForSyncReturnsAtOnceWhenStopWasAlreadyRequested) {
+  Informer informer(*client_, resources::ConfigMaps(), InformerOptions{});
+  std::stop_source stopped;
+  stopped.request_stop();
+  EXPECT_FALSE(informer.WaitForSync(stopped.get_token(), std::chrono::seconds(20)));
+  std::jthread run([&](std::stop_token) { informer.Run(stopped.get_token()); });
+  run.join();  // Run's backoff sleep returns as well
+  EXPECT_FALSE(informer.HasSynced());
+}
+
 TEST_F(InformerIntegrationTest, SurvivesDropsGoneServerErrorsAndThrottlingWithoutLosingState) {
   InformerOptions options;
   options.namespace_ = "default";

@@ -22,6 +22,7 @@
 #include "crypto/issue_certificate.h"
 #include "crypto/verify_chain.h"
 #include "reconcilers/certs/certrenewal_reconciler.h"
+#include "reconcilers/certs/local_issuers.h"
 #include "tests/support/apiserver_process.h"
 #include "tests/support/eventually.h"
 
@@ -218,6 +219,58 @@ TEST_F(CertRenewalIntegrationTest, DeletedOrDamagedSecretIsReissued) {
                   .ok());
   ASSERT_TRUE(WaitIssued(3)) << Get().dump();
   EXPECT_TRUE(crypto::ParseCertificateChainPem(Data(*Secret("web-tls"), "tls.crt")).ok());
+}
+
+// Issues self-signed and, on its first call, keeps the CertRenewal as stored while the
+// issuance runs: the object a lagging cache would hand the next reconcile.
+class RecordingIssuer final : public CertificateIssuer {
+ public:
+  absl::StatusOr<IssuedCertificate> Issue(const CertificateRequest& request,
+                                          controller::KubeClient& client) override {
+    ++calls;
+    if (!during_issuance) {
+      auto got = client.Get(api::v1alpha1::CertRenewals(), request.ns, request.name);
+      if (got.ok()) during_issuance = *got;
+    }
+    return self_signed.Issue(request, client);
+  }
+  SelfSignedIssuer self_signed;
+  std::optional<json> during_issuance;
+  int calls = 0;
+};
+
+// The cache can lag the issuance a reconcile just made: the next reconcile may see the
+// object from mid-issuance and find the Secret missing (deleted meanwhile). It must not issue
+// again on that stale view: claiming the issuance writes at the cached resourceVersion.
+TEST_F(CertRenewalIntegrationTest, AReconcileFromAStaleCacheDoesNotIssueAgain) {
+  stop_.request_stop();  // drive the reconciler by hand, no manager racing it
+  run_.join();
+  RecordingIssuer issuer;
+  CertRenewalReconciler reconciler({&issuer, &issuer, &issuer}, nullptr);
+  Create(SelfSignedSpec());
+  controller::Request request{"default", "web"};
+  std::string id = "test";
+  controller::Logger log;
+  controller::ReconcileContext ctx{request, id,     log,     client(),
+                                   clock_,  nullptr, manager_->informers()};
+  ASSERT_TRUE(reconciler.Reconcile(Get(), ctx).ok());
+  ASSERT_EQ(issuer.calls, 1);
+  ASSERT_TRUE(issuer.during_issuance.has_value());
+  ASSERT_TRUE(Secret("web-tls").has_value());
+  EXPECT_EQ(Get()["status"]["revision"], 1);
+
+  ASSERT_TRUE(client().Delete(controller::resources::Secrets(), "default", "web-tls").ok());
+  auto stale = reconciler.Reconcile(*issuer.during_issuance, ctx);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(*stale, controller::Action::AwaitChange());  // the stored object's event follows
+  EXPECT_EQ(issuer.calls, 1);
+  EXPECT_FALSE(Secret("web-tls").has_value());
+
+  // The current object does re-issue, and the status counts it.
+  ASSERT_TRUE(reconciler.Reconcile(Get(), ctx).ok());
+  EXPECT_EQ(issuer.calls, 2);
+  EXPECT_TRUE(Secret("web-tls").has_value());
+  EXPECT_EQ(Get()["status"]["revision"], 2);
 }
 
 TEST_F(CertRenewalIntegrationTest, ANameAddedToTheSpecIsReissuedForIt) {
