@@ -12,6 +12,7 @@
 #include "crypto/certificate_info.h"
 #include "reconcilers/certs/renewal_policy.h"
 #include "reconcilers/certs/secret_inspection.h"
+#include "reconcilers/certs/serving_check.h"
 #include "reconcilers/certs/tls_secret.h"
 #include "reconcilers/workloads/rollout_restart.h"
 
@@ -114,6 +115,35 @@ void Set(json& object, const char* type, bool status, const std::string& reason,
                            now);
 }
 
+// The Served condition from a verifyServing check (none without verifyServing; unchanged when
+// nothing was checked this time), with an Event when its outcome changes.
+void SetServed(json& updated, const json& object, const api::v1alpha1::CertRenewalSpec& spec,
+               const std::optional<ServingCheck>& check, int64_t generation, TimePoint now,
+               ReconcileContext& ctx) {
+  if (!spec.verify_serving) {
+    controller::RemoveCondition(updated, api::v1alpha1::kConditionServed);
+    return;
+  }
+  if (!check) return;
+  Set(updated, api::v1alpha1::kConditionServed, check->serves_current, check->reason,
+      check->message, generation, now);
+  auto before = controller::FindCondition(object, api::v1alpha1::kConditionServed);
+  if (ctx.events && (!before || before->reason != check->reason)) {
+    if (check->serves_current) {
+      ctx.events->Normal(object, "Served", "VerifyServing", check->message);
+    } else {
+      ctx.events->Warning(object, "NotServed", "VerifyServing", check->message);
+    }
+  }
+}
+
+// When to reconcile next: at `when`, or sooner while the endpoint does not serve the current
+// certificate yet.
+Action RequeueAt(TimePoint when, TimePoint now, const std::optional<ServingCheck>& check) {
+  if (check && !check->serves_current) when = std::min(when, now + kServingRecheck);
+  return RequeueAt(when, now);
+}
+
 int64_t Generation(const json& object) {
   return object.contains("metadata") ? object["metadata"].value("generation", int64_t{0}) : 0;
 }
@@ -184,7 +214,16 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
     status.serial_number = state.facts.serial_number;
     status.renewal_time = decision.renewal_time;
   }
+  // verifyServing, of the certificate in the Secret (of a new one right after its issuance).
+  std::optional<ServingCheck> serving;
+  if (cr.spec.verify_serving && state.kind == SecretState::Kind::kPresent &&
+      decision.action != Decision::kIssue) {
+    serving = CheckServing(cr.spec, state.facts.serial_number);
+  }
+  if (!cr.spec.verify_serving) status.served_serial.clear();
+  if (serving) status.served_serial = serving->served_serial;
   json updated = WithStatus(object, status);
+  SetServed(updated, object, cr.spec, serving, generation, now, ctx);
   const Trigger& trigger = decision.trigger;
 
   switch (decision.action) {
@@ -196,7 +235,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       controller::RemoveCondition(updated, kConditionIssuing);
       auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
-      return RequeueAt(decision.next_check, now);
+      return RequeueAt(decision.next_check, now, serving);
     }
     case Decision::kBackingOff:
     case Decision::kOverBudget: {
@@ -227,7 +266,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       }
       auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
-      return RequeueAt(decision.next_check, now);
+      return RequeueAt(decision.next_check, now, serving);
     }
     case Decision::kIssue:
       break;
@@ -344,14 +383,19 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
                          "Rolling restart of " + target.kind + " " + target.name);
     }
   }
+  if (cr.spec.verify_serving) {
+    serving = CheckServing(cr.spec, leaf->serial_number);
+    status.served_serial = serving->served_serial;
+  }
   absl::Status written = WriteIssuanceOutcome(ctx, *stored, generation, [&](const json& base) {
     json after = WithStatus(base, status);
     Set(after, kConditionReady, true, "Issued", message, generation, now);
     controller::RemoveCondition(after, kConditionIssuing);
+    SetServed(after, base, cr.spec, serving, generation, now, ctx);
     return after;
   });
   if (!written.ok()) return written;
-  return RequeueAt(*status.renewal_time, now);
+  return RequeueAt(*status.renewal_time, now, serving);
 }
 
 }  // namespace upkeep::reconcilers::certs

@@ -4,7 +4,9 @@
 // apply (issue, write the Secret, restart reloadTargets, write status and Events).
 //
 // Status: Ready (the Secret holds an up-to-date certificate), Issuing (an issuance is due or
-// running, with the trigger as reason, or held back by the backoff or the budget),
+// running, with the trigger as reason, or held back by the backoff or the budget), Served
+// (with verifyServing: whether the endpoint serves the certificate in the Secret; looked at
+// every minute until it does, and on every later reconcile),
 // observedGeneration, notBefore/notAfter/renewalTime/serialNumber of the certificate in the
 // Secret, revision, failures and recent issuances. A spec the API server accepted but the
 // parser rejects (a key size for the wrong algorithm) is Ready=False, reason InvalidSpec,

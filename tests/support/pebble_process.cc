@@ -27,23 +27,11 @@ namespace upkeep::testing {
 namespace {
 
 constexpr std::chrono::seconds kStartTimeout{20};
-constexpr std::chrono::seconds kStopTimeout{5};
 constexpr std::chrono::seconds kCommandTimeout{30};
 constexpr std::chrono::milliseconds kPollInterval{20};
 // Ports are picked free and then handed to the servers; another process may take one in
 // between, so a failed start is retried with new ports.
 constexpr int kStartAttempts = 3;
-
-// SIGTERM, then SIGKILL if it lingers; `pid` is reset.
-void EndProcess(pid_t& pid) {
-  if (pid <= 0) return;
-  kill(pid, SIGTERM);
-  if (!WaitForExit(pid, kStopTimeout)) {
-    kill(pid, SIGKILL);
-    waitpid(pid, nullptr, 0);
-  }
-  pid = -1;
-}
 
 bool Exited(pid_t pid) {
   int wstatus = 0;
@@ -84,38 +72,6 @@ bool CanConnect(int port) {
   bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
-}
-
-// Forks and execs `args` (looked up on PATH) with `env` (nullptr = this process's), output
-// appended to `log_path`. The child dies with the test process.
-absl::StatusOr<pid_t> Spawn(const std::vector<std::string>& args, const std::string& log_path,
-                            const std::vector<std::string>* env = nullptr) {
-  std::vector<std::string> args_copy = args;
-  std::vector<char*> argv;
-  for (auto& a : args_copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_copy = env != nullptr ? *env : std::vector<std::string>();
-  std::vector<char*> envp;
-  for (auto& e : env_copy) envp.push_back(e.data());
-  envp.push_back(nullptr);
-
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) return absl::InternalError("fork failed for " + args[0]);
-  if (pid == 0) {
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) {
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      close(log);
-    }
-    if (env != nullptr) environ = envp.data();
-    execvp(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
 }
 
 // Runs a short command to completion (≤ 30 s); its output goes to `log_path`.

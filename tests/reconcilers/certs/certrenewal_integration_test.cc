@@ -23,8 +23,10 @@
 #include "crypto/verify_chain.h"
 #include "reconcilers/certs/certrenewal_reconciler.h"
 #include "reconcilers/certs/local_issuers.h"
+#include "reconcilers/certs/serving_check.h"
 #include "tests/support/apiserver_process.h"
 #include "tests/support/eventually.h"
+#include "tests/support/tls_server_process.h"
 
 namespace upkeep::reconcilers::certs {
 namespace {
@@ -413,6 +415,88 @@ TEST_F(CertRenewalIntegrationTest, ReloadTargetsGetARollingRestart) {
     return d.ok() && (*d)["spec"]["template"]["metadata"]["annotations"].value(
                          "kubectl.kubernetes.io/restartedAt", "") == "2026-11-30T12:00:00Z";
   }));
+}
+
+}  // namespace
+}  // namespace upkeep::reconcilers::certs
+
+namespace upkeep::reconcilers::certs {
+namespace {
+
+// A certificate for example.test that upkeep did not issue: what the endpoint served before.
+std::pair<std::string, std::string> UnrelatedCertificate(std::chrono::system_clock::time_point now) {
+  auto key = crypto::PrivateKey::Generate({});
+  crypto::IssueRequest request;
+  request.subject_public_key_der = key->public_key_der();
+  request.names.dns_names = {"example.test"};
+  request.not_before = now - 1h;
+  request.not_after = now + 24h;
+  return {*crypto::IssueCertificate(request, crypto::Signer::SelfSigned(*key)),
+          *key->ToPem(crypto::KeyEncoding::kPkcs8)};
+}
+
+std::unique_ptr<testing::TlsServerProcess> Serve(const std::string& cert, const std::string& key,
+                                                 int port = 0) {
+  testing::TlsServerOptions options;
+  options.cert_pem = cert;
+  options.key_pem = key;
+  options.port = port;
+  auto server = testing::TlsServerProcess::Start(options);
+  EXPECT_TRUE(server.ok()) << server.status();
+  return server.ok() ? std::move(*server) : nullptr;
+}
+
+// verifyServing against a real TLS server (openssl s_server): Served is False while the
+// endpoint still serves another certificate, True once it serves the issued one, False again
+// when it cannot be reached; without verifyServing there is no Served condition.
+TEST_F(CertRenewalIntegrationTest, VerifyServingReportsWhetherTheIssuedCertificateIsServed) {
+  auto [old_cert, old_key] = UnrelatedCertificate(clock_.Now());
+  auto server = Serve(old_cert, old_key);
+  ASSERT_NE(server, nullptr);
+  const std::string address = server->address();
+  const int port = std::stoi(address.substr(address.rfind(':') + 1));
+  json spec = SelfSignedSpec();
+  spec["verifyServing"] = {{"address", address}, {"timeoutSeconds", 5}};
+  Create(spec);
+  ASSERT_TRUE(WaitIssued(1));
+  std::string old_serial = crypto::ParseCertificateChainPem(old_cert)->front().serial_number;
+  ASSERT_TRUE(Eventually([&] { return Get()["status"].value("servedSerial", "") == old_serial; }))
+      << Get().dump() << server->LogTail();
+  EXPECT_THAT(Condition("Served"), HasSubstr("False/ServingOtherCertificate"));
+  EXPECT_THAT(Condition("Served"), HasSubstr("(server name example.test) serves serial " +
+                                             old_serial + ", not the current"));
+
+  // The endpoint reloads with the Secret's certificate; upkeep looks again within a minute.
+  auto secret = *Secret("web-tls");
+  server.reset();
+  server = Serve(Data(secret, "tls.crt"), Data(secret, "tls.key"), port);
+  ASSERT_NE(server, nullptr);
+  clock_.Advance(kServingRecheck);
+  ASSERT_TRUE(Eventually([&] { return controller::IsConditionTrue(Get(), "Served"); }))
+      << Get().dump();
+  EXPECT_EQ(Get()["status"]["servedSerial"], Get()["status"]["serialNumber"]);
+  EXPECT_THAT(Condition("Served"), HasSubstr("True/Serving"));
+
+  // Gone: Unreachable, with the address in the message.
+  server.reset();
+  json patch = {{"spec", {{"verifyServing", {{"timeoutSeconds", 2}}}}}};
+  ASSERT_TRUE(client()
+                  .Patch(api::v1alpha1::CertRenewals(), "default", "web",
+                         controller::PatchType::kMerge, patch)
+                  .ok());
+  ASSERT_TRUE(Eventually([&] { return Condition("Served").starts_with("False/Unreachable"); }))
+      << Get().dump();
+  EXPECT_THAT(Condition("Served"), HasSubstr(address));
+
+  // Not asked for any more: no Served condition, no servedSerial.
+  json remove = {{"spec", {{"verifyServing", nullptr}}}};
+  ASSERT_TRUE(client()
+                  .Patch(api::v1alpha1::CertRenewals(), "default", "web",
+                         controller::PatchType::kMerge, remove)
+                  .ok());
+  ASSERT_TRUE(Eventually([&] { return Condition("Served").empty(); })) << Get().dump();
+  EXPECT_FALSE(Get()["status"].contains("servedSerial"));
+  EXPECT_EQ(Get()["status"]["revision"], 1);  // checking serving never re-issues
 }
 
 }  // namespace
