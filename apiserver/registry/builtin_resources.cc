@@ -43,6 +43,7 @@ std::vector<ResourceInfo> BuiltinResources() {
       {"batch", "v1", "cronjobs", "cronjob", "CronJob", true, {"cj"}, true, false, {"all"}},
       {"coordination.k8s.io", "v1", "leases", "lease", "Lease", true, {}},
       {"events.k8s.io", "v1", "events", "event", "Event", true, {"ev"}},
+      {"discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice", true, {}},
       {"networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true, {"ing"}, true},
       {"rbac.authorization.k8s.io", "v1", "roles", "role", "Role", true, {}},
       {"rbac.authorization.k8s.io", "v1", "rolebindings", "rolebinding", "RoleBinding", true,

@@ -1,5 +1,6 @@
 #include "cmd/upkeep/operator_flags.h"
 
+#include <cstdlib>
 #include <iostream>
 
 #include "controller/logging/log_level.h"
@@ -48,6 +49,7 @@ int RunOperator(controller::ManagerOptions options, const StopSignal& stop,
   reconcilers::certs::AcmeIssuerOptions acme;
   // On one machine the HTTP-01 solver sits behind the host's own web server.
   if (command == "dev") acme.solver_address = "127.0.0.1";
+  if (const char* pod_ip = std::getenv("POD_IP")) acme.solver_pod_ip = pod_ip;
   reconcilers::certs::CertRenewalController certs(**manager, acme);
   log.Info("Starting manager", {{"identity", (*manager)->identity()}});
   absl::Status result = (*manager)->Run(stop.token());

@@ -38,6 +38,11 @@ namespace resources {
 ResourceType ConfigMaps() { return {"", "v1", "configmaps", "ConfigMap", true}; }
 ResourceType Secrets() { return {"", "v1", "secrets", "Secret", true}; }
 ResourceType Namespaces() { return {"", "v1", "namespaces", "Namespace", false}; }
+ResourceType Services() { return {"", "v1", "services", "Service", true}; }
+ResourceType EndpointSlices() {
+  return {"discovery.k8s.io", "v1", "endpointslices", "EndpointSlice", true};
+}
+ResourceType Ingresses() { return {"networking.k8s.io", "v1", "ingresses", "Ingress", true}; }
 ResourceType Pods() { return {"", "v1", "pods", "Pod", true}; }
 ResourceType Deployments() { return {"apps", "v1", "deployments", "Deployment", true}; }
 ResourceType Leases() { return {"coordination.k8s.io", "v1", "leases", "Lease", true}; }

@@ -38,6 +38,9 @@ ResourceType Deployments();
 ResourceType Leases();       // coordination.k8s.io/v1
 ResourceType Events();       // events.k8s.io/v1
 ResourceType CoreEvents();   // v1 Events
+ResourceType Services();
+ResourceType EndpointSlices();  // discovery.k8s.io/v1
+ResourceType Ingresses();       // networking.k8s.io/v1
 }  // namespace resources
 
 }  // namespace upkeep::controller

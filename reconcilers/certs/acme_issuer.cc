@@ -8,6 +8,7 @@
 #include "apiserver/api/base64.h"
 #include "controller/client/api_error.h"
 #include "crypto/csr.h"
+#include "reconcilers/certs/http01_route.h"
 #include "reconcilers/certs/tls_secret.h"
 
 namespace upkeep::reconcilers::certs {
@@ -152,7 +153,14 @@ absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& re
   obtain.timeout = options_.timeout;
   auto solver = SolverOn(spec.solver.http01.port);
   if (!solver.ok()) return solver.status();
+  std::unique_ptr<Http01Route> route;
+  if (spec.solver.http01.ingress) {
+    auto opened = Http01Route::Open(client, request, spec.solver.http01, options_.solver_pod_ip);
+    if (!opened.ok()) return opened.status();
+    route = std::move(*opened);
+  }
   auto issued = acme::ObtainCertificate(**acme_client, **solver, clock_, obtain);
+  if (route) route->Close().IgnoreError();  // owned by the CertRenewal if it lingers
   if (!issued.ok()) return issued.status();
   return IssuedCertificate{issued->certificate_chain_pem, "", *account_url};
 }

@@ -3,7 +3,9 @@
 // is created there (before any registration, so a crash never orphans an account) when
 // missing; the account is found again with that key after a restart, not re-registered.
 // Control of each name is proven with HTTP-01, answered by upkeep's own solver listening on
-// spec.issuer.acme.solver.http01.port (one listener per port, shared by every issuance).
+// spec.issuer.acme.solver.http01.port (one listener per port, shared by every issuance);
+// with solver.http01.ingress, an Ingress routes the challenge path to it while the order is
+// open (http01_route.h).
 //
 // Thread-safe.
 #pragma once
@@ -24,6 +26,9 @@ struct AcmeIssuerOptions {
   // Where the HTTP-01 solver listens: "0.0.0.0" in a cluster (an Ingress routes to it),
   // "127.0.0.1" for tests and single hosts behind a local proxy. Default "0.0.0.0".
   std::string solver_address = "0.0.0.0";
+  // This pod's IP (POD_IP), where a challenge's Service sends the CA when the spec asks for
+  // an Ingress without naming a Service; "" when unknown.
+  std::string solver_pod_ip;
   // The whole flow's bound for one issuance; default 5 minutes.
   std::chrono::seconds timeout{300};
 };

@@ -19,6 +19,7 @@ namespace upkeep::reconcilers::certs {
 struct CertificateRequest {
   const std::string& ns;                          // the CertRenewal's namespace
   const std::string& name;                        // the CertRenewal's name
+  const std::string& uid;                         // the CertRenewal's uid (owner references)
   const api::v1alpha1::CertRenewalSpec& spec;
   const crypto::PrivateKey& key;                  // the subject's key
   std::chrono::system_clock::time_point now;      // from the reconciler's clock

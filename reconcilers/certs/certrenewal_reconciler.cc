@@ -299,7 +299,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
     issued = key.status();
   } else {
     if (CertificateIssuer* issuer = IssuerFor(cr.spec)) {
-      issued = issuer->Issue(CertificateRequest{ns, cr.metadata.name, cr.spec, *key, now},
+      issued = issuer->Issue(CertificateRequest{ns, cr.metadata.name, cr.metadata.uid, cr.spec, *key, now},
                              ctx.client);
     } else {
       issued = absl::FailedPreconditionError(

@@ -55,6 +55,7 @@ CONTROLLER_GRANT = {
     ("apps", "controllerrevisions"): {"get", "list", "watch", "create", "update", "delete"},
     ("batch", "jobs"): {"get", "list", "watch", "create", "delete"},
     ("networking.k8s.io", "ingresses"): {"get", "create", "update", "delete"},
+    ("discovery.k8s.io", "endpointslices"): {"get", "create", "delete"},
 }
 # Leader election, in upkeep-system only.
 LEADER_ELECTION_GRANT = {

@@ -75,6 +75,7 @@ class AcmeIntegrationTest : public ::testing::Test {
     manager_ = std::move(*manager);
     AcmeIssuerOptions acme;
     acme.solver_address = "127.0.0.1";
+    acme.solver_pod_ip = "127.0.0.1";  // where the challenge's EndpointSlice points
     acme.timeout = 60s;
     certs_ = std::make_unique<CertRenewalController>(*manager_, acme);
     stop_ = std::stop_source();
@@ -188,6 +189,117 @@ TEST_F(AcmeIntegrationTest, PebbleOutageIsAClearFailureThatBacksOffNotAHotLoop) 
   ASSERT_TRUE(pebble_->Restart().ok());
   Create("up", AcmeSpec("up-tls", {"up.example.test"}));
   ASSERT_TRUE(WaitReady("up")) << Get("up").dump();
+}
+
+}  // namespace
+}  // namespace upkeep::reconcilers::certs
+
+namespace upkeep::reconcilers::certs {
+namespace {
+
+// Every event of one resource type in "default", recorded by a watch until the end of scope.
+class EventLog {
+ public:
+  EventLog(controller::KubeClient& client, controller::ResourceType type) {
+    watching_ = std::thread([this, &client, type] {
+      controller::WatchOptions options;
+      options.timeout_seconds = 120;
+      (void)client.Watch(
+          type, "default", options,
+          [this](controller::WatchEvent&& event) {
+            std::lock_guard<std::mutex> lock(mu_);
+            events_.push_back(std::move(event));
+            return true;
+          },
+          stop_.get_token());
+    });
+  }
+  ~EventLog() {
+    stop_.request_stop();
+    watching_.join();
+  }
+  std::vector<controller::WatchEvent> Events() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return events_;
+  }
+  std::vector<std::string> Types() {
+    std::vector<std::string> types;
+    for (const auto& e : Events()) types.push_back(e.type);
+    return types;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<controller::WatchEvent> events_;
+  std::stop_source stop_;
+  std::thread watching_;
+};
+
+// solver.http01.ingress: while the order is open an Ingress of the given class routes the
+// challenge path of every name to a Service upkeep made, whose EndpointSlice names the
+// controller pod's IP and the solver port; once the certificate is issued all three are gone.
+// (No ingress controller runs here: pebble reaches the solver directly, as a cluster's
+// ingress controller would through these objects.)
+TEST_F(AcmeIntegrationTest, IngressAndServiceRouteTheChallengeWhileItIsOpenThenAreRemoved) {
+  EventLog ingresses(client(), controller::resources::Ingresses());
+  EventLog services(client(), controller::resources::Services());
+  EventLog slices(client(), controller::resources::EndpointSlices());
+  std::this_thread::sleep_for(200ms);  // the watches are open
+  json spec = AcmeSpec("site-tls", {"site.example.test", "www.site.example.test"});
+  spec["issuer"]["acme"]["solver"]["http01"]["ingress"] = {
+      {"class", "nginx"},
+      {"annotations", {{"nginx.ingress.kubernetes.io/ssl-redirect", "false"}}}};
+  Create("site", spec);
+  ASSERT_TRUE(WaitReady("site")) << Get("site").dump();
+  ASSERT_TRUE(Eventually([&] { return ingresses.Types().size() >= 2; })) << Get("site").dump();
+  ASSERT_TRUE(Eventually([&] { return slices.Types().size() >= 2; }));
+
+  EXPECT_THAT(ingresses.Types(), ElementsAre("ADDED", "DELETED"));
+  EXPECT_THAT(services.Types(), ElementsAre("ADDED", "DELETED"));
+  EXPECT_THAT(slices.Types(), ElementsAre("ADDED", "DELETED"));
+  const json ingress = ingresses.Events().front().object;
+  EXPECT_EQ(ingress["metadata"]["name"], "upkeep-acme-site");
+  EXPECT_EQ(ingress["spec"]["ingressClassName"], "nginx");
+  EXPECT_EQ(ingress["metadata"]["annotations"]["nginx.ingress.kubernetes.io/ssl-redirect"],
+            "false");
+  EXPECT_EQ(ingress["metadata"]["ownerReferences"][0]["kind"], "CertRenewal");
+  EXPECT_EQ(ingress["metadata"]["ownerReferences"][0]["uid"], Get("site")["metadata"]["uid"]);
+  ASSERT_EQ(ingress["spec"]["rules"].size(), 2u);
+  std::vector<std::string> hosts;
+  for (const json& rule : ingress["spec"]["rules"]) {
+    hosts.push_back(rule["host"]);
+    const json& path = rule["http"]["paths"][0];
+    EXPECT_EQ(path["path"], "/.well-known/acme-challenge/");
+    EXPECT_EQ(path["pathType"], "Prefix");
+    EXPECT_EQ(path["backend"]["service"]["name"], "upkeep-acme-site");
+    EXPECT_EQ(path["backend"]["service"]["port"]["number"], 80);
+  }
+  EXPECT_THAT(hosts, ElementsAre("site.example.test", "www.site.example.test"));
+  const json service = services.Events().front().object;
+  EXPECT_EQ(service["spec"]["ports"][0]["port"], 80);
+  EXPECT_EQ(service["spec"]["ports"][0]["targetPort"], solver_port_);
+  EXPECT_FALSE(service["spec"].contains("selector"));  // the pod is in another namespace
+  const json slice = slices.Events().front().object;
+  EXPECT_EQ(slice["metadata"]["labels"]["kubernetes.io/service-name"], "upkeep-acme-site");
+  EXPECT_EQ(slice["endpoints"][0]["addresses"][0], "127.0.0.1");
+  EXPECT_EQ(slice["ports"][0]["port"], solver_port_);
+
+  // With a Service of the user's own, only the Ingress is made, pointing at it.
+  EventLog more_services(client(), controller::resources::Services());
+  EventLog more_ingresses(client(), controller::resources::Ingresses());
+  std::this_thread::sleep_for(200ms);
+  spec = AcmeSpec("own-tls", {"own.example.test"});
+  spec["issuer"]["acme"]["solver"]["http01"]["ingress"] = {{"serviceName", "my-solver"}};
+  Create("own", spec);
+  ASSERT_TRUE(WaitReady("own")) << Get("own").dump();
+  ASSERT_TRUE(Eventually([&] { return more_ingresses.Types().size() >= 2; }));
+  EXPECT_TRUE(more_services.Types().empty());
+  const json own = more_ingresses.Events().front().object;
+  EXPECT_EQ(own["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["name"],
+            "my-solver");
+  EXPECT_EQ(own["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"]["number"],
+            solver_port_);
+  EXPECT_FALSE(own["spec"].contains("ingressClassName"));  // the cluster's default class
 }
 
 }  // namespace
