@@ -7,6 +7,7 @@
 namespace upkeep::cmd {
 
 int RunApiserver(const std::vector<std::string>& args);
+int RunCerts(const std::vector<std::string>& args);
 int RunController(const std::vector<std::string>& args);
 int RunDev(const std::vector<std::string>& args);
 

@@ -6,8 +6,19 @@ namespace upkeep::cmd {
 
 bool ParseFlags(const std::vector<std::string>& args, const std::vector<std::string>& booleans,
                 std::map<std::string, std::string>* out, std::string* error) {
+  return ParseFlags(args, booleans, out, nullptr, error);
+}
+
+bool ParseFlags(const std::vector<std::string>& args, const std::vector<std::string>& booleans,
+                std::map<std::string, std::string>* out, std::vector<std::string>* operands,
+                std::string* error) {
   for (size_t i = 0; i < args.size(); ++i) {
     std::string arg = args[i];
+    // A lone "-" or "-x" is neither: no command takes short flags or stdin.
+    if (operands != nullptr && !arg.empty() && arg[0] != '-') {
+      operands->push_back(arg);
+      continue;
+    }
     if (arg.rfind("--", 0) != 0) {
       *error = "unexpected argument \"" + arg + "\"";
       return false;

@@ -17,9 +17,11 @@ constexpr char kUsage[] =
     "  dev         run the embedded API server and the operator together, with the CRDs\n"
     "              and examples applied\n"
     "  apiserver   run the embedded Kubernetes-compatible API server\n"
+    "  certs       certificates: 'certs export NAMESPACE/NAME --dir DIR' writes a\n"
+    "              CertRenewal's files for a server on this host (nginx)\n"
     "  version     print the version\n"
     "\n"
-    "Coming next: run, backup, certs.\n"
+    "Coming next: run, backup.\n"
     "Run 'upkeep <command> --help' for a command's flags.\n";
 
 }  // namespace
@@ -37,6 +39,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "apiserver") return upkeep::cmd::RunApiserver(args);
+  if (command == "certs") return upkeep::cmd::RunCerts(args);
   if (command == "controller") return upkeep::cmd::RunController(args);
   if (command == "dev") return upkeep::cmd::RunDev(args);
   std::cerr << "upkeep: unknown command \"" << command << "\"\n\n" << kUsage;

@@ -1,6 +1,7 @@
 """End-to-end: the operator commands. `upkeep controller` against an API server (leader
 election through a Lease, probes and metrics, SIGTERM), and `upkeep dev` (the embedded API
 server and the operator in one process, manifests applied, usable with kubectl)."""
+import base64
 import json
 import os
 import re
@@ -178,6 +179,42 @@ class DevCommandTest(unittest.TestCase):
             text=True, env=env, timeout=60).stdout)
         self.assertEqual(secret["type"], "kubernetes.io/tls")
         self.assertEqual(sorted(secret["data"]), ["ca.crt", "tls.crt", "tls.key"])
+
+        # `upkeep certs export` turns it into the files a host's nginx is configured with.
+        live = os.path.join(tmp, "live", "upkeep-dev")
+        exported = subprocess.run(
+            [UPKEEP_BIN, "certs", "export", "default/upkeep-dev", "--dir", live,
+             "--kubeconfig", kubeconfig], capture_output=True, text=True, timeout=60)
+        self.assertEqual(exported.returncode, 0, exported.stderr)
+        self.assertEqual(sorted(os.listdir(live)),
+                         ["ca.pem", "cert.pem", "chain.pem", "fullchain.pem", "privkey.pem"])
+        self.assertEqual(os.stat(os.path.join(live, "privkey.pem")).st_mode & 0o777, 0o600)
+        self.assertEqual(os.stat(os.path.join(live, "cert.pem")).st_mode & 0o777, 0o644)
+        for name, key in (("fullchain.pem", "tls.crt"), ("privkey.pem", "tls.key"),
+                          ("ca.pem", "ca.crt")):
+            with open(os.path.join(live, name), "rb") as f:
+                self.assertEqual(f.read(), base64.b64decode(secret["data"][key]), name)
+        with open(os.path.join(live, "chain.pem")) as f:
+            self.assertEqual(f.read(), "")  # self-signed: no intermediates
+        serial = subprocess.run(["openssl", "x509", "-noout", "-serial", "-in",
+                                 os.path.join(live, "cert.pem")],
+                                capture_output=True, text=True, timeout=60)
+        self.assertEqual(serial.returncode, 0, serial.stderr)
+        serial = serial.stdout.strip().split("=", 1)[1].lower()
+        self.assertIn("serial " + serial + ", notAfter ", exported.stdout)
+        self.assertEqual(len(exported.stdout.splitlines()), 1, exported.stdout)
+        # chain.pem is empty, so there is nothing to pass as -untrusted.
+        verified = subprocess.run(
+            ["openssl", "verify", "-CAfile", os.path.join(live, "ca.pem"),
+             os.path.join(live, "cert.pem")], capture_output=True, text=True, timeout=60)
+        self.assertEqual(verified.returncode, 0, verified.stdout + verified.stderr)
+        missing = subprocess.run(
+            [UPKEEP_BIN, "certs", "export", "default/no-such-cert", "--dir", live,
+             "--kubeconfig", kubeconfig], capture_output=True, text=True, timeout=60)
+        self.assertEqual(missing.returncode, 1)
+        self.assertIn("CertRenewal default/no-such-cert not found", missing.stderr)
+        self.assertEqual(len(os.listdir(live)), 5)
+
         log = LogReader(out_path)
         probe = wait_for(lambda: log.port_of("Starting health probe server"))
         self.assertTrue(probe)
