@@ -80,6 +80,7 @@ std::string ParseCaBundle(FieldReader& r, std::string_view key) {
 CommonStatus ParseCommonStatus(FieldReader& status) {
   CommonStatus c;
   c.observed_generation = status.Integer("observedGeneration").value_or(0);
+  c.last_run_now = status.String("lastRunNow").value_or("");
   status.ObjectList("conditions", [&](FieldReader& item) {
     controller::Condition cond;
     cond.type = item.String("type").value_or("");
@@ -95,6 +96,7 @@ CommonStatus ParseCommonStatus(FieldReader& status) {
 
 void WriteCommonStatus(const CommonStatus& common, nlohmann::json& status) {
   if (common.observed_generation != 0) status["observedGeneration"] = common.observed_generation;
+  if (!common.last_run_now.empty()) status["lastRunNow"] = common.last_run_now;
   if (common.conditions.empty()) return;
   nlohmann::json& list = status["conditions"] = nlohmann::json::array();
   for (const controller::Condition& c : common.conditions) {

@@ -74,8 +74,10 @@ std::string ParseCaBundle(FieldReader& r, std::string_view key = "caBundle");
 struct CommonStatus {
   int64_t observed_generation = 0;
   std::vector<controller::Condition> conditions;
+  // The upkeep.dev/run-now value last acted on: one run per new value, also when it failed.
+  std::string last_run_now;
 };
-// Reads observedGeneration and conditions from a status reader.
+// Reads observedGeneration, conditions and lastRunNow from a status reader.
 CommonStatus ParseCommonStatus(FieldReader& status);
 // Writes them into `status` (an object).
 void WriteCommonStatus(const CommonStatus& common, nlohmann::json& status);

@@ -221,6 +221,11 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
     serving = CheckServing(cr.spec, state.facts.serial_number);
   }
   if (!cr.spec.verify_serving) status.served_serial.clear();
+  // Acted on from here, whether the issuance succeeds or not (so a failure is not retried at
+  // once for the same value).
+  if (decision.action == Decision::kIssue && !run_now.empty()) {
+    status.common.last_run_now = run_now;
+  }
   if (serving) status.served_serial = serving->served_serial;
   json updated = WithStatus(object, status);
   SetServed(updated, object, cr.spec, serving, generation, now, ctx);
@@ -256,11 +261,16 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
             message, generation, now);
       }
       bool servable = StillServable(trigger.reason);
-      Set(updated, kConditionReady, servable, servable ? "Ready" : trigger.reason,
-          servable ? "Certificate is valid until " + Time(state.facts.not_after) +
-                         "; renewal is held back"
-                   : trigger.message,
-          generation, now);
+      // A Ready=False that already gives this reason keeps its message: it names the failure.
+      auto ready = controller::FindCondition(object, kConditionReady);
+      if (servable || !ready || ready->status != controller::kConditionFalse ||
+          ready->reason != trigger.reason) {
+        Set(updated, kConditionReady, servable, servable ? "Ready" : trigger.reason,
+            servable ? "Certificate is valid until " + Time(state.facts.not_after) +
+                           "; renewal is held back"
+                     : trigger.message,
+            generation, now);
+      }
       if (!backoff && ctx.events) {
         ctx.events->Warning(object, "IssuanceBudgetExhausted", kActionIssue, message);
       }
@@ -351,6 +361,10 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
           "Issuance failed (attempt " + std::to_string(status.failed_issuance_attempts) +
               "), retrying at " + Time(retry_at) + ": " + message,
           generation, now);
+      if (!StillServable(trigger.reason)) {  // Ready says why there is no certificate
+        Set(after, kConditionReady, false, trigger.reason,
+            trigger.message + "; issuing one failed: " + message, generation, now);
+      }
       return after;
     });
     if (!written.ok()) return written;

@@ -191,15 +191,20 @@ IssuanceDecision DecideIssuance(const CertRenewalSpec& spec, const CertRenewalSt
     }
     d.renewal_time = renewal;
   }
-  std::optional<Trigger> trigger = ReissueTrigger(spec, secret, run_now, renewal, now);
+  // A run-now value is acted on once: when the Secret records it, or status does (a run that
+  // failed, or whose Secret is gone, is not repeated for the same value).
+  const bool run_now_pending = !run_now.empty() && run_now != status.common.last_run_now &&
+                               run_now != secret.issued_for_run_now;
+  std::optional<Trigger> trigger =
+      ReissueTrigger(spec, secret, run_now_pending ? run_now : "", renewal, now);
   if (!trigger) {
     d.next_check = renewal;
     return d;
   }
   d.trigger = *trigger;
-  // A manual trigger is the admin saying "now": it skips the failure backoff, not the budget.
-  if (status.failed_issuance_attempts > 0 && status.last_failure_time &&
-      trigger->reason != "ManuallyTriggered") {
+  // A new run-now is the admin saying "now": it skips the failure backoff, whatever the
+  // trigger (a missing Secret too), but not the budget.
+  if (status.failed_issuance_attempts > 0 && status.last_failure_time && !run_now_pending) {
     TimePoint retry_at = *status.last_failure_time + FailureBackoff(status.failed_issuance_attempts);
     if (now < retry_at) {
       d.action = IssuanceDecision::Action::kBackingOff;

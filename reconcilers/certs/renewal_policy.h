@@ -97,7 +97,9 @@ struct IssuanceDecision {
 };
 
 // `ari_window`: the CA's suggested renewal window for the current certificate, when the
-// issuer is ACME with useARI and the CA has one.
+// issuer is ACME with useARI and the CA has one. `run_now` (the annotation) counts when
+// neither status.lastRunNow nor the Secret records it as acted on; it then triggers a reissue
+// and skips the failure backoff. The reconciler records it in status.lastRunNow as it issues.
 IssuanceDecision DecideIssuance(const CertRenewalSpec& spec, const CertRenewalStatus& status,
                                 const SecretState& secret, const std::string& run_now,
                                 std::optional<std::pair<TimePoint, TimePoint>> ari_window,

@@ -627,6 +627,7 @@ TEST(CheckExpectationTest, ComparesNumbersNumericallyAndTextExactly) {
 
 json FullStatus() {
   return json::parse(R"json({
+    "lastRunNow": "restore-drill-1",
     "lastScheduleTime": "2026-11-30T02:00:00Z",
     "nextScheduleTime": "2026-12-01T02:00:00Z",
     "lastSuccessfulTime": "2026-11-30T02:04:31Z",
@@ -678,6 +679,7 @@ TEST(BackupPolicyStatusTest, ReadsEveryField) {
   ASSERT_EQ(s.history.size(), 2u);
   EXPECT_EQ(s.history[1].result, RunResult::kFailed);
   EXPECT_EQ(s.common.observed_generation, 3);
+  EXPECT_EQ(s.common.last_run_now, "restore-drill-1");
   ASSERT_EQ(s.common.conditions.size(), 3u);
   EXPECT_EQ(s.common.conditions[2].type, kConditionVerified);
   EXPECT_EQ(s.common.conditions[1].type, kConditionLastBackupSucceeded);

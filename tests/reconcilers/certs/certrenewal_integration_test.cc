@@ -358,6 +358,39 @@ TEST_F(CertRenewalIntegrationTest, CaSecretWithoutAKeyIsAClearFailureThenRecover
   EXPECT_FALSE(Get()["status"].contains("failedIssuanceAttempts"));
 }
 
+// upkeep.dev/run-now skips the failure backoff, also with no Secret yet; each value is acted on
+// once (status.lastRunNow), so a run-now that fails again is not retried in a loop.
+TEST_F(CertRenewalIntegrationTest, RunNowRetriesAFailedIssuanceAtOnceButOnlyOnce) {
+  CreateCaSecret(client(), "internal-ca", /*with_key=*/false, clock_.Now());
+  json spec = SelfSignedSpec();
+  spec["issuer"] = {{"ca", {{"secretName", "internal-ca"}}}};
+  Create(spec);
+  auto Failures = [&] {
+    json cr = Get();
+    return cr.contains("status") ? cr["status"].value("failedIssuanceAttempts", 0) : 0;
+  };
+  ASSERT_TRUE(Eventually([&] { return Failures() == 1; }));
+  auto run_now = [&](const std::string& value) {
+    json patch = {{"metadata", {{"annotations", {{api::v1alpha1::kRunNowAnnotation, value}}}}}};
+    ASSERT_TRUE(client()
+                    .Patch(api::v1alpha1::CertRenewals(), "default", "web",
+                           controller::PatchType::kMerge, patch)
+                    .ok());
+  };
+  run_now("try-again");  // the CA still has no key: one more attempt, at once
+  ASSERT_TRUE(Eventually([&] { return Failures() == 2; }))
+      << Get().dump();
+  EXPECT_EQ(Get()["status"]["lastRunNow"], "try-again");
+  EXPECT_THAT(Condition("Ready"), HasSubstr("CA Secret internal-ca: has no tls.key"));
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(Get()["status"]["failedIssuanceAttempts"], 2);  // not retried in a loop
+
+  CreateCaSecret(client(), "internal-ca", /*with_key=*/true, clock_.Now());
+  run_now("fixed");  // the backoff (2 h now) is skipped again
+  ASSERT_TRUE(WaitIssued(1)) << Get().dump();
+  EXPECT_EQ(Get()["status"]["lastRunNow"], "fixed");
+}
+
 TEST_F(CertRenewalIntegrationTest, FailedRenewalKeepsTheWorkingCertificate) {
   CreateCaSecret(client(), "internal-ca", /*with_key=*/true, clock_.Now());
   json spec = SelfSignedSpec();

@@ -212,6 +212,32 @@ TEST(DecideIssuanceTest, ManualTriggerSkipsTheBackoffButNotTheBudget) {
   EXPECT_EQ(d.action, Action::kOverBudget);
 }
 
+TEST(DecideIssuanceTest, NewRunNowSkipsTheBackoffAlsoWhenTheSecretIsMissing) {
+  CertRenewalStatus status;
+  status.failed_issuance_attempts = 4;
+  status.last_failure_time = kIssued;
+  SecretState missing;
+  auto waiting = DecideIssuance(Spec(), status, missing, "", std::nullopt, kIssued + hours(1));
+  EXPECT_EQ(waiting.action, Action::kBackingOff);
+  auto now = DecideIssuance(Spec(), status, missing, "retry", std::nullopt, kIssued + hours(1));
+  EXPECT_EQ(now.action, Action::kIssue);
+  EXPECT_EQ(now.trigger.reason, "DoesNotExist");
+}
+
+TEST(DecideIssuanceTest, RunNowActedOnIsNotRepeatedEvenAfterAFailure) {
+  CertRenewalStatus status;
+  status.failed_issuance_attempts = 1;
+  status.last_failure_time = kIssued;
+  status.common.last_run_now = "again";  // tried, failed: the Secret still has the old value
+  auto d = DecideIssuance(Spec(), status, Present(), "again", std::nullopt, kIssued + hours(1));
+  EXPECT_EQ(d.action, Action::kNone);  // the certificate in the Secret is fine
+  SecretState missing;
+  d = DecideIssuance(Spec(), status, missing, "again", std::nullopt, kIssued + minutes(30));
+  EXPECT_EQ(d.action, Action::kBackingOff);
+  d = DecideIssuance(Spec(), status, missing, "once more", std::nullopt, kIssued + minutes(30));
+  EXPECT_EQ(d.action, Action::kIssue);
+}
+
 TEST(DecideIssuanceTest, BudgetFreesUpAsIssuancesLeaveTheSevenDayWindow) {
   CertRenewalSpec spec = Spec();
   spec.issuance_budget.max_per_7_days = 2;
