@@ -1,6 +1,7 @@
 #include "reconcilers/certs/acme_issuer.h"
 
 #include <algorithm>
+#include <variant>
 
 #include "acme/account_key.h"
 #include "acme/acme_client.h"
@@ -100,14 +101,7 @@ absl::StatusOr<acme::Http01Solver*> AcmeIssuer::SolverOn(int port) {
   return raw;
 }
 
-absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& request,
-                                                    controller::KubeClient& client) {
-  const auto& spec = std::get<AcmeIssuerSpec>(request.spec.issuer);
-  auto account_key = LoadOrCreateAccountKey(client, request.ns, spec);
-  if (!account_key.ok()) return account_key.status();
-  auto eab = ReadExternalAccountBinding(client, request.ns, spec);
-  if (!eab.ok()) return eab.status();
-
+acme::AcmeClientOptions AcmeIssuer::ClientOptions(const AcmeIssuerSpec& spec) const {
   acme::AcmeClientOptions options;
   options.directory_url = spec.server;
   options.ca_bundle_pem = spec.ca_bundle;
@@ -119,7 +113,32 @@ absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& re
                                                          : "error");
     };
   }
-  auto acme_client = acme::AcmeClient::Create(options, clock_);
+  return options;
+}
+
+std::optional<RenewalWindow> AcmeIssuer::SuggestedRenewalWindow(
+    const api::v1alpha1::CertRenewalSpec& spec, const std::string& leaf_der) {
+  const auto* acme = std::get_if<AcmeIssuerSpec>(&spec.issuer);
+  if (acme == nullptr || !acme->use_ari || leaf_der.empty()) return std::nullopt;
+  const std::string key = acme->server + "\n" + leaf_der;
+  const auto now = clock_.Now();
+  if (auto kept = renewal_info_.Lookup(key, now)) return *kept;
+  absl::StatusOr<acme::RenewalInfo> answer = absl::UnavailableError("no client");
+  auto client = acme::AcmeClient::Create(ClientOptions(*acme), clock_);
+  answer = client.ok() ? (*client)->GetRenewalInfo(leaf_der)
+                       : absl::StatusOr<acme::RenewalInfo>(client.status());
+  return renewal_info_.Store(key, answer, now);
+}
+
+absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& request,
+                                                    controller::KubeClient& client) {
+  const auto& spec = std::get<AcmeIssuerSpec>(request.spec.issuer);
+  auto account_key = LoadOrCreateAccountKey(client, request.ns, spec);
+  if (!account_key.ok()) return account_key.status();
+  auto eab = ReadExternalAccountBinding(client, request.ns, spec);
+  if (!eab.ok()) return eab.status();
+
+  auto acme_client = acme::AcmeClient::Create(ClientOptions(spec), clock_);
   if (!acme_client.ok()) return acme_client.status();
 
   // The account: found again with its key, registered only the first time.

@@ -15,10 +15,12 @@
 #include <mutex>
 #include <string>
 
+#include "acme/acme_client.h"
 #include "acme/http01_solver.h"
 #include "controller/clock/clock.h"
 #include "reconcilers/certs/certificate_issuer.h"
 #include "reconcilers/certs/certificate_metrics.h"
+#include "reconcilers/certs/renewal_info_cache.h"
 
 namespace upkeep::reconcilers::certs {
 
@@ -42,14 +44,20 @@ class AcmeIssuer final : public CertificateIssuer {
 
   absl::StatusOr<IssuedCertificate> Issue(const CertificateRequest& request,
                                           controller::KubeClient& client) override;
+  // With useARI, the CA's renewalInfo for the certificate, kept as renewal_info_cache.h says.
+  std::optional<RenewalWindow> SuggestedRenewalWindow(
+      const api::v1alpha1::CertRenewalSpec& spec, const std::string& leaf_der) override;
 
  private:
   absl::StatusOr<acme::Http01Solver*> SolverOn(int port);
+  acme::AcmeClientOptions ClientOptions(const api::v1alpha1::AcmeIssuerSpec& spec) const;
 
   // Constant after construction.
   const controller::Clock& clock_;
   CertificateMetrics* const metrics_;
   const AcmeIssuerOptions options_;
+
+  RenewalInfoCache renewal_info_;
 
   std::mutex mu_;
   std::map<int, std::unique_ptr<acme::Http01Solver>> solvers_;  // guarded by mu_

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <chrono>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include <absl/status/statusor.h>
 
@@ -39,6 +41,16 @@ class CertificateIssuer {
   // Unavailable that the CA could not be reached.
   virtual absl::StatusOr<IssuedCertificate> Issue(const CertificateRequest& request,
                                                   controller::KubeClient& client) = 0;
+
+  // The CA's suggested renewal window for the certificate `leaf_der` it issued under `spec`
+  // (ACME Renewal Information), or nullopt when there is none to follow: the decision then
+  // uses renewBefore. Never an error: the window is advice.
+  virtual std::optional<std::pair<std::chrono::system_clock::time_point,
+                                  std::chrono::system_clock::time_point>>
+  SuggestedRenewalWindow(const api::v1alpha1::CertRenewalSpec& /*spec*/,
+                         const std::string& /*leaf_der*/) {
+    return std::nullopt;
+  }
 };
 
 }  // namespace upkeep::reconcilers::certs

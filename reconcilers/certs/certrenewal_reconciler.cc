@@ -204,8 +204,13 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       run_now_it == cr.metadata.annotations.end() ? "" : run_now_it->second;
 
   // Decide.
-  IssuanceDecision decision =
-      DecideIssuance(cr.spec, cr.status, state, run_now, std::nullopt, now);
+  std::optional<std::pair<TimePoint, TimePoint>> ari_window;
+  if (state.kind == SecretState::Kind::kPresent) {
+    if (CertificateIssuer* issuer = IssuerFor(cr.spec)) {
+      ari_window = issuer->SuggestedRenewalWindow(cr.spec, state.facts.der);
+    }
+  }
+  IssuanceDecision decision = DecideIssuance(cr.spec, cr.status, state, run_now, ari_window, now);
 
   api::v1alpha1::CertRenewalStatus status = cr.status;
   if (state.kind == SecretState::Kind::kPresent) {

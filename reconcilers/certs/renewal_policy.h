@@ -29,6 +29,7 @@ struct CertificateFacts {
   TimePoint not_before;
   TimePoint not_after;
   std::string serial_number;  // lower-case hex
+  std::string der;            // the leaf itself (for the CA's renewal information)
   bool key_matches = false;   // tls.key is the private key of tls.crt's public key
   api::v1alpha1::KeyAlgorithm key_algorithm = api::v1alpha1::KeyAlgorithm::kEcdsa;
   int key_size = 0;

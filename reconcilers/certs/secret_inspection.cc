@@ -52,6 +52,7 @@ SecretState InspectTlsSecret(const std::optional<nlohmann::json>& secret) {
   state.facts.not_before = leaf.not_before;
   state.facts.not_after = leaf.not_after;
   state.facts.serial_number = leaf.serial_number;
+  state.facts.der = leaf.der;
   state.facts.key_matches = crypto::PublicKeyMatches(leaf, *key);
   state.facts.key_algorithm = ApiAlgorithm(key->spec().algorithm);
   state.facts.key_size = key->spec().algorithm == crypto::KeyAlgorithm::kEd25519 ? 0
