@@ -1,9 +1,7 @@
 #include "tests/support/apiserver_process.h"
 
-#include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -60,30 +58,13 @@ absl::Status ApiServerProcess::Launch(const std::string& listen) {
     args.push_back(dir_ + "/data");
   }
   args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
+  // The server must not outlive a test process that crashes before its destructor runs;
+  // Spawn's death signal follows the forking thread, so start servers from a thread that
+  // outlives them, as test fixtures on the main thread do.
   const std::string log_path = dir_ + "/apiserver.log";
-
-  pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid < 0) return absl::InternalError("fork failed");
-  if (pid == 0) {
-    // The server must not outlive a test process that crashes before its destructor runs.
-    // (The signal follows the forking thread: start servers from a thread that outlives them,
-    // as test fixtures on the main thread do.)
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(127);
-    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (log >= 0) {
-      dup2(log, STDOUT_FILENO);
-      dup2(log, STDERR_FILENO);
-      close(log);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  pid_ = pid;
+  auto pid = Spawn(args, log_path);
+  if (!pid.ok()) return pid.status();
+  pid_ = *pid;
 
   // The server writes its kubeconfig (write, then rename) once it serves.
   auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
