@@ -54,7 +54,12 @@ class Poller {
               std::chrono::duration_cast<std::chrono::seconds>(request_.timeout).count()) +
           " s; the order " + order_url + " can be resumed");
     }
-    Clock::Duration wait = request_.poll_interval;
+    if (what != last_what_) {  // something new to wait for: start quick again
+      last_what_ = what;
+      backoff_ = std::min(request_.first_poll_interval, request_.poll_interval);
+    }
+    Clock::Duration wait = backoff_;
+    backoff_ = std::min(backoff_ * 2, request_.poll_interval);
     if (retry_after.has_value()) {
       wait =
           std::clamp<Clock::Duration>(*retry_after, request_.poll_interval,
@@ -77,6 +82,8 @@ class Poller {
   const Clock& clock_;
   const ObtainRequest& request_;
   const Clock::TimePoint deadline_;
+  std::string last_what_;
+  Clock::Duration backoff_{};
 };
 
 absl::Status AuthorizationFailed(const Authorization& authz, const std::string& challenge_type) {

@@ -29,7 +29,12 @@ struct ObtainRequest {
   std::string replaces{};                 // ARI CertID of the certificate renewed; "" = none
   // The whole flow's bound, measured on the clock; default 5 minutes.
   controller::Clock::Duration timeout = std::chrono::minutes(5);
-  // Between polls when the server sends no Retry-After; default 1 s.
+  // Without a Retry-After, the first poll of each thing waited for (an authorization, the
+  // order) comes after first_poll_interval, and each next one after twice the wait before, up
+  // to poll_interval: a CA that validates at once (pebble, or Let's Encrypt on a good day) is
+  // not waited on for a whole second, a slow one is not polled more than once a second.
+  controller::Clock::Duration first_poll_interval = std::chrono::milliseconds(100);
+  // The longest wait between polls when the server sends no Retry-After; default 1 s.
   controller::Clock::Duration poll_interval = std::chrono::seconds(1);
   // The longest wait a Retry-After may ask for between polls; default 30 s.
   controller::Clock::Duration max_poll_interval = std::chrono::seconds(30);

@@ -9,6 +9,7 @@
 namespace upkeep::acme {
 namespace {
 
+using std::chrono::milliseconds;
 using std::chrono::seconds;
 using ::testing::HasSubstr;
 
@@ -24,11 +25,11 @@ class JumpingClock final : public controller::Clock {
                  TimePoint deadline) const override {
     std::lock_guard<std::mutex> lock(mu_);
     if (deadline > now_) {
-      waits_.push_back(std::chrono::duration_cast<seconds>(deadline - now_));
+      waits_.push_back(std::chrono::duration_cast<milliseconds>(deadline - now_));
       now_ = deadline;
     }
   }
-  std::vector<seconds> waits() const {
+  std::vector<milliseconds> waits() const {
     std::lock_guard<std::mutex> lock(mu_);
     return waits_;
   }
@@ -36,7 +37,7 @@ class JumpingClock final : public controller::Clock {
  private:
   mutable std::mutex mu_;
   mutable TimePoint now_ = TimePoint(std::chrono::hours(24 * 365 * 56));
-  mutable std::vector<seconds> waits_;
+  mutable std::vector<milliseconds> waits_;
 };
 
 class RecordingSolver final : public ChallengeSolver {
@@ -215,8 +216,23 @@ TEST(ObtainCertificateTest, PresentsAcceptsAndCleansUpEveryChallenge) {
                                   {"token-www.a.test", "token-www.a.test.thumbprint"}}));
   EXPECT_EQ(ca.accepted.size(), 2u);
   EXPECT_TRUE(solver.live.empty());
-  // Polls are one poll interval apart when the server sends no Retry-After.
-  for (seconds wait : clock.waits()) EXPECT_EQ(wait, seconds(1));
+  // Without Retry-After, the waits for each authorization (then for the order) start at
+  // 100 ms and double.
+  EXPECT_EQ(clock.waits(), (std::vector<milliseconds>{milliseconds(100), milliseconds(100),
+                                                      milliseconds(200), milliseconds(100)}));
+}
+
+TEST(ObtainCertificateTest, PollsBackOffToThePollInterval) {
+  FakeAcmeClient ca;
+  ca.AddAuthorization("a.test", AuthorizationStatus::kPending, /*polls=*/6);  // 5 waits
+  RecordingSolver solver;
+  JumpingClock clock;
+  auto issued = ObtainCertificate(ca, solver, clock, Request());
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  EXPECT_EQ(clock.waits(),
+            (std::vector<milliseconds>{milliseconds(100), milliseconds(200), milliseconds(400),
+                                       milliseconds(800), seconds(1),
+                                       milliseconds(100)}));  // then the order's first poll
 }
 
 TEST(ObtainCertificateTest, HonoursRetryAfterWithinBounds) {
@@ -231,7 +247,7 @@ TEST(ObtainCertificateTest, HonoursRetryAfterWithinBounds) {
 
   auto issued = ObtainCertificate(ca, solver, clock, request);
   ASSERT_TRUE(issued.ok()) << issued.status();
-  EXPECT_EQ(clock.waits(), (std::vector<seconds>{seconds(7), seconds(30)}));
+  EXPECT_EQ(clock.waits(), (std::vector<milliseconds>{seconds(7), seconds(30)}));
 }
 
 TEST(ObtainCertificateTest, InvalidAuthorizationSaysWhichNameAndWhy) {
