@@ -6,6 +6,7 @@
 #include "acme/account_key.h"
 #include "acme/acme_client.h"
 #include "acme/obtain_certificate.h"
+#include "acme/problem.h"
 #include "apiserver/api/base64.h"
 #include "controller/client/api_error.h"
 #include "crypto/csr.h"
@@ -17,6 +18,10 @@ namespace {
 
 using api::v1alpha1::AcmeIssuerSpec;
 using nlohmann::json;
+
+// Clients kept per (CA, trust, account); more than this many accounts is not a real setup,
+// so the cache simply starts over.
+constexpr size_t kMaxCachedClients = 256;
 
 std::string SecretValue(const json& secret, const std::string& key) {
   if (!secret.contains("data") || !secret["data"].is_object()) return "";
@@ -130,6 +135,44 @@ std::optional<RenewalWindow> AcmeIssuer::SuggestedRenewalWindow(
   return renewal_info_.Store(key, answer, now);
 }
 
+absl::StatusOr<AcmeIssuer::BoundClient> AcmeIssuer::ClientFor(
+    const AcmeIssuerSpec& spec, const acme::AccountKey& account_key,
+    const std::optional<acme::ExternalAccountBinding>& eab) {
+  const std::string cache_key = spec.server + "\n" + spec.ca_bundle + "\n" +
+                                account_key.Thumbprint();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = clients_.find(cache_key); it != clients_.end()) {
+      BoundClient kept = it->second;
+      kept.reused = true;
+      return kept;
+    }
+  }
+  auto created = acme::AcmeClient::Create(ClientOptions(spec), clock_);
+  if (!created.ok()) return created.status();
+  std::shared_ptr<acme::AcmeClient> acme_client = std::move(*created);
+  // The account: found again with its key, registered only the first time.
+  absl::StatusOr<std::string> account_url = acme_client->FindAccount(account_key);
+  if (!account_url.ok() && account_url.status().code() == absl::StatusCode::kNotFound) {
+    acme::AccountOptions account;
+    account.email = spec.email;
+    account.terms_of_service_agreed = true;
+    account.external_account_binding = eab;
+    account_url = acme_client->RegisterAccount(account_key, account);
+  }
+  if (!account_url.ok()) return account_url.status();
+  BoundClient bound{cache_key, acme_client, *account_url};
+  std::lock_guard<std::mutex> lock(mu_);
+  if (clients_.size() >= kMaxCachedClients) clients_.clear();
+  clients_.emplace(cache_key, bound);
+  return bound;
+}
+
+void AcmeIssuer::ForgetClient(const std::string& cache_key) {
+  std::lock_guard<std::mutex> lock(mu_);
+  clients_.erase(cache_key);
+}
+
 absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& request,
                                                     controller::KubeClient& client) {
   const auto& spec = std::get<AcmeIssuerSpec>(request.spec.issuer);
@@ -138,19 +181,9 @@ absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& re
   auto eab = ReadExternalAccountBinding(client, request.ns, spec);
   if (!eab.ok()) return eab.status();
 
-  auto acme_client = acme::AcmeClient::Create(ClientOptions(spec), clock_);
-  if (!acme_client.ok()) return acme_client.status();
-
-  // The account: found again with its key, registered only the first time.
-  absl::StatusOr<std::string> account_url = (*acme_client)->FindAccount(*account_key);
-  if (!account_url.ok() && account_url.status().code() == absl::StatusCode::kNotFound) {
-    acme::AccountOptions account;
-    account.email = spec.email;
-    account.terms_of_service_agreed = true;
-    account.external_account_binding = *eab;
-    account_url = (*acme_client)->RegisterAccount(*account_key, account);
-  }
-  if (!account_url.ok()) return account_url.status();
+  auto bound = ClientFor(spec, *account_key, *eab);
+  if (!bound.ok()) return bound.status();
+  std::shared_ptr<acme::AcmeClient> acme_client = bound->client;
 
   crypto::SubjectNames names{request.spec.common_name, request.spec.dns_names,
                              request.spec.ip_addresses};
@@ -178,10 +211,23 @@ absl::StatusOr<IssuedCertificate> AcmeIssuer::Issue(const CertificateRequest& re
     if (!opened.ok()) return opened.status();
     route = std::move(*opened);
   }
-  auto issued = acme::ObtainCertificate(**acme_client, **solver, clock_, obtain);
+  auto issued = acme::ObtainCertificate(*acme_client, **solver, clock_, obtain);
+  if (!issued.ok() && bound->reused &&
+      (acme::HasAcmeError(issued.status(), "accountDoesNotExist") ||
+       issued.status().code() == absl::StatusCode::kUnavailable)) {
+    // The kept client's account or connection is gone (a CA restarted and forgot the
+    // account, a connection reset): find or register the account afresh and try once more.
+    ForgetClient(bound->cache_key);
+    bound = ClientFor(spec, *account_key, *eab);
+    if (!bound.ok()) return bound.status();
+    issued = acme::ObtainCertificate(*bound->client, **solver, clock_, obtain);
+  }
   if (route) route->Close().IgnoreError();  // owned by the CertRenewal if it lingers
-  if (!issued.ok()) return issued.status();
-  return IssuedCertificate{issued->certificate_chain_pem, "", *account_url};
+  if (!issued.ok()) {
+    ForgetClient(bound->cache_key);  // whatever failed, the next attempt starts afresh
+    return issued.status();
+  }
+  return IssuedCertificate{issued->certificate_chain_pem, "", bound->account_url};
 }
 
 }  // namespace upkeep::reconcilers::certs

@@ -49,6 +49,18 @@ class AcmeIssuer final : public CertificateIssuer {
       const api::v1alpha1::CertRenewalSpec& spec, const std::string& leaf_der) override;
 
  private:
+  // An ACME client bound to the account, kept between issuances: one directory fetch and one
+  // account lookup per CA and account, not per certificate.
+  struct BoundClient {
+    std::string cache_key;
+    std::shared_ptr<acme::AcmeClient> client;
+    std::string account_url;
+    bool reused = false;  // kept from an earlier issuance
+  };
+  absl::StatusOr<BoundClient> ClientFor(const api::v1alpha1::AcmeIssuerSpec& spec,
+                                        const acme::AccountKey& account_key,
+                                        const std::optional<acme::ExternalAccountBinding>& eab);
+  void ForgetClient(const std::string& cache_key);
   absl::StatusOr<acme::Http01Solver*> SolverOn(int port);
   acme::AcmeClientOptions ClientOptions(const api::v1alpha1::AcmeIssuerSpec& spec) const;
 
@@ -61,6 +73,7 @@ class AcmeIssuer final : public CertificateIssuer {
 
   std::mutex mu_;
   std::map<int, std::unique_ptr<acme::Http01Solver>> solvers_;  // guarded by mu_
+  std::map<std::string, BoundClient> clients_;                    // guarded by mu_
 };
 
 }  // namespace upkeep::reconcilers::certs

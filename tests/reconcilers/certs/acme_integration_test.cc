@@ -171,6 +171,18 @@ TEST_F(AcmeIntegrationTest, AccountIsReusedAcrossRestartsNotRecreated) {
   EXPECT_EQ(Data("acme-account", "tls.key"), account_key);
 }
 
+// The issuer keeps its client and account between issuances; a CA that forgot the account
+// (pebble keeps accounts in memory) is answered by registering it again, not by a failure.
+TEST_F(AcmeIntegrationTest, AKeptAccountTheCaForgotIsRegisteredAgainWithoutAFailure) {
+  Create("before", AcmeSpec("before-tls", {"before.example.test"}));
+  ASSERT_TRUE(WaitReady("before")) << Get("before").dump();
+  ASSERT_TRUE(pebble_->Restart().ok());
+  Create("after", AcmeSpec("after-tls", {"after.example.test"}));
+  ASSERT_TRUE(WaitReady("after", 30s)) << Get("after").dump();
+  json status = Get("after")["status"];
+  EXPECT_FALSE(status.contains("failedIssuanceAttempts")) << status.dump();
+}
+
 TEST_F(AcmeIntegrationTest, PebbleOutageIsAClearFailureThatBacksOffNotAHotLoop) {
   pebble_->Stop();
   Create("down", AcmeSpec("down-tls", {"down.example.test"}));
