@@ -29,7 +29,10 @@ constexpr char kControllerUsage[] =
     "  --leader-election-id NAME  the Lease's name (default upkeep-controller-leader)\n"
     "  --metrics-bind-address ADDR       Prometheus metrics; \"0\" disables (default :8080)\n"
     "  --health-probe-bind-address ADDR  /healthz and /readyz; \"0\" disables (default :8081)\n"
-    "  --log-level LEVEL        error, warn, info or debug (default info)\n";
+    "  --log-level LEVEL        error, warn, info or debug (default info)\n"
+    "  --kube-api-qps N         requests per second to the API server (default 20; 0: no\n"
+    "                           limit)\n"
+    "  --kube-api-burst N       requests allowed at once above the rate (default 30)\n";
 
 }  // namespace
 

@@ -37,7 +37,10 @@ constexpr char kDevUsage[] =
     "  --health-probe-bind-address ADDR  (default 127.0.0.1:8081; \"0\" disables)\n"
     "  --apply DIRS             comma-separated manifest folders or files to apply at start\n"
     "                           (default: the source tree's crds/ and examples/dev/)\n"
-    "  --log-level LEVEL        error, warn, info or debug (default info)\n";
+    "  --log-level LEVEL        error, warn, info or debug (default info)\n"
+    "  --kube-api-qps N         requests per second to the API server (default 0: no limit,\n"
+    "                           the server is in this process)\n"
+    "  --kube-api-burst N       requests allowed at once above the rate (default 30)\n";
 
 std::vector<std::string> DefaultManifestPaths() {
   std::vector<std::string> paths;
@@ -78,6 +81,9 @@ int RunDev(const std::vector<std::string>& args) {
   controller::ManagerOptions options;
   options.metrics_bind_address = "127.0.0.1:8080";
   options.health_probe_bind_address = "127.0.0.1:8081";
+  // The API server is in this process: a client-side rate limit protects nothing and only
+  // slows the operator down (1,000 certificates due at once).
+  options.client_options.qps = 0;
   std::vector<std::string> manifests = DefaultManifestPaths();
   for (const auto& [name, value] : flags) {
     if (name == "listen") server_options.listen = value;

@@ -22,6 +22,22 @@ FlagResult ApplyOperatorFlag(const std::string& name, const std::string& value,
       return FlagResult::kInvalid;
     }
     options->log = controller::Logger(controller::LogSink::Stderr(*level));
+  } else if (name == "kube-api-qps" || name == "kube-api-burst") {
+    // The client-side limit on requests to the API server (cert-manager's flags).
+    char* end = nullptr;
+    double number = std::strtod(value.c_str(), &end);
+    if (value.empty() || *end != '\0' || number < 0 ||
+        (name == "kube-api-burst" && (number < 1 || number != static_cast<int>(number)))) {
+      *error = "--" + name + " must be " +
+               (name == "kube-api-qps" ? "a number >= 0 (0: no limit)" : "a whole number >= 1") +
+               ", not \"" + value + "\"";
+      return FlagResult::kInvalid;
+    }
+    if (name == "kube-api-qps") {
+      options->client_options.qps = number;
+    } else {
+      options->client_options.burst = static_cast<int>(number);
+    }
   } else if (name == "namespace") {
     options->namespace_ = value;
   } else if (name == "leader-elect") {

@@ -96,8 +96,18 @@ class ControllerCommandTest(ServerTestCase):
         out = subprocess.run([UPKEEP_BIN, "controller", "--help"], capture_output=True, text=True)
         self.assertEqual(out.returncode, 0)
         for flag in ("--kubeconfig", "--namespace", "--leader-elect", "--metrics-bind-address",
-                     "--health-probe-bind-address", "--log-level"):
+                     "--health-probe-bind-address", "--log-level", "--kube-api-qps",
+                     "--kube-api-burst"):
             self.assertIn(flag, out.stdout)
+
+    def test_kube_api_rate_flags_are_checked(self):
+        for flag, value in (("--kube-api-qps", "-1"), ("--kube-api-qps", "fast"),
+                            ("--kube-api-burst", "0"), ("--kube-api-burst", "2.5")):
+            out = subprocess.run([UPKEEP_BIN, "controller", flag, value], capture_output=True,
+                                 text=True, timeout=30)
+            self.assertEqual(out.returncode, 2, (flag, value, out.stderr))
+            self.assertIn(flag, out.stderr)
+            self.assertIn(value, out.stderr)
 
     def test_a_missing_kubeconfig_is_a_clear_error(self):
         out = subprocess.run([UPKEEP_BIN, "controller", "--kubeconfig", "/nonexistent/kubeconfig"],
