@@ -11,6 +11,7 @@
 
 #include "crypto/certificate_info.h"
 #include "tests/crypto/test_pki.h"
+#include "tests/support/free_port.h"
 #include "tests/support/tls_server_process.h"
 
 namespace upkeep::crypto {
@@ -81,21 +82,8 @@ TEST(ServedCertificateTest, SendsTheServerNameSoSniPicksTheCertificate) {
             fallback.serial);
 }
 
-// A port that was just free: nothing listens there.
-int ClosedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 TEST(ServedCertificateTest, RefusedConnectionIsUnavailableNamingTheAddress) {
-  std::string address = "127.0.0.1:" + std::to_string(ClosedPort());
+  std::string address = "127.0.0.1:" + std::to_string(::upkeep::testing::PickFreePort());
   auto served = FetchServedCertificatePem(address, "example.test", 5s);
   ASSERT_EQ(served.status().code(), absl::StatusCode::kUnavailable) << served.status();
   EXPECT_NE(served.status().message().find(address), std::string::npos) << served.status();

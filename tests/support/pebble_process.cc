@@ -20,6 +20,7 @@
 
 #include "controller/client/http_transport.h"
 #include "tests/support/child_process.h"
+#include "tests/support/free_port.h"
 
 extern char** environ;
 
@@ -36,31 +37,6 @@ constexpr int kStartAttempts = 3;
 bool Exited(pid_t pid) {
   int wstatus = 0;
   return waitpid(pid, &wstatus, WNOHANG) == pid;
-}
-
-// A port on 127.0.0.1 that was free for TCP (and, with `udp_too`, UDP) a moment ago; 0 if none.
-int PickFreePort(bool udp_too) {
-  for (int attempt = 0; attempt < 20; ++attempt) {
-    int tcp = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    int port = 0;
-    if (bind(tcp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-        getsockname(tcp, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-      port = ntohs(addr.sin_port);
-    }
-    bool ok = port != 0;
-    if (ok && udp_too) {
-      int udp = socket(AF_INET, SOCK_DGRAM, 0);
-      ok = bind(udp, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
-      close(udp);
-    }
-    close(tcp);
-    if (ok) return port;
-  }
-  return 0;
 }
 
 bool CanConnect(int port) {
@@ -195,6 +171,9 @@ absl::Status PebbleProcess::WriteConfig() {
       {"externalAccountBindingRequired", !options_.eab_mac_keys.empty()},
   };
   if (!options_.eab_mac_keys.empty()) pebble["externalAccountMACKeys"] = options_.eab_mac_keys;
+  if (options_.certificate_validity_seconds > 0) {
+    pebble["certificateValidityPeriod"] = options_.certificate_validity_seconds;
+  }
   std::ofstream out(dir_ + "/pebble-config.json");
   out << nlohmann::json{{"pebble", pebble}}.dump(2) << "\n";
   out.close();

@@ -31,6 +31,9 @@ struct PebbleOptions {
   int authz_reuse_percent = 0;
   // externalAccountBindingRequired with these key IDs → base64url MAC keys; empty = off.
   std::map<std::string, std::string> eab_mac_keys{};
+  // certificateValidityPeriod: the lifetime of issued certificates in seconds; 0 = pebble's
+  // default (5 years). Short lifetimes make renewal testable in real time.
+  int certificate_validity_seconds = 0;
 };
 
 class PebbleProcess {

@@ -1,12 +1,9 @@
 // The CertRenewal controller against Let's Encrypt's test CA, pebble, with real HTTP-01
-// validation of upkeep's own solver: the Secret's chain verifies against pebble's root for
-// exactly the requested names; the ACME account key is kept in its Secret and the account is
+// validation of upkeep's own solver: the Secret's chain passes `openssl verify` against
+// pebble's root for exactly the requested names and matches tls.key; a short-lived
+// certificate is renewed at two thirds of its lifetime with a new key; a deleted or damaged
+// Secret is issued again; the ACME account key is kept in its Secret and the account is
 // reused, not re-created; a pebble outage is a clear failure with backoff, then recovery.
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -15,13 +12,15 @@
 #include "apiserver/api/base64.h"
 #include "controller/manifests/manifests.h"
 #include "controller/object/conditions.h"
+#include "controller/object/kube_time.h"
 #include "controller/runtime/manager.h"
 #include "crds/v1alpha1/group_version.h"
 #include "crypto/certificate_info.h"
-#include "crypto/verify_chain.h"
 #include "reconcilers/certs/certrenewal_reconciler.h"
 #include "tests/support/apiserver_process.h"
 #include "tests/support/eventually.h"
+#include "tests/support/free_port.h"
+#include "tests/support/openssl_verify.h"
 #include "tests/support/pebble_process.h"
 
 namespace upkeep::reconcilers::certs {
@@ -31,28 +30,19 @@ using namespace std::chrono_literals;
 using nlohmann::json;
 using testing::ApiServerProcess;
 using testing::Eventually;
+using testing::OpensslVerify;
+using testing::PebbleOptions;
 using testing::PebbleProcess;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-// A TCP port nothing listens on right now (the solver binds it a moment later).
-int FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class AcmeIntegrationTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    solver_port_ = FreePort();
-    auto pebble = PebbleProcess::Start({.http_port = solver_port_});
+    solver_port_ = testing::PickFreePort();
+    PebbleOptions options = Pebble();
+    options.http_port = solver_port_;
+    auto pebble = PebbleProcess::Start(options);
     ASSERT_TRUE(pebble.ok()) << pebble.status();
     pebble_ = std::move(*pebble);
     auto server = ApiServerProcess::Start();
@@ -64,6 +54,9 @@ class AcmeIntegrationTest : public ::testing::Test {
     ASSERT_TRUE(crd.ok());
     ASSERT_TRUE(controller::ManifestApplier(client()).Apply(*crd).ok());
   }
+
+  // The pebble this test runs against; the solver port is filled in.
+  virtual PebbleOptions Pebble() { return {}; }
 
   void StartManager() {
     controller::ManagerOptions options;
@@ -130,6 +123,15 @@ class AcmeIntegrationTest : public ::testing::Test {
                       50ms);
   }
 
+  // Waits until status.revision reaches `revision` with Ready True.
+  bool WaitRevision(const std::string& name, int64_t revision) {
+    return Eventually([&] {
+      json cr = Get(name);
+      return cr.contains("status") && cr["status"].value("revision", 0) >= revision &&
+             controller::IsConditionTrue(cr, "Ready");
+    }, 60s, 50ms);
+  }
+
   int solver_port_ = 0;
   std::unique_ptr<PebbleProcess> pebble_;
   std::unique_ptr<ApiServerProcess> server_;
@@ -149,10 +151,13 @@ TEST_F(AcmeIntegrationTest, IssuesAChainPebbleSignedForExactlyTheNames) {
   auto key = crypto::PrivateKey::ParsePem(Data("site-tls", "tls.key"));
   ASSERT_TRUE(key.ok());
   EXPECT_TRUE(crypto::PublicKeyMatches(parsed->front(), *key));
-  absl::Status verified = crypto::VerifyChain(chain, pebble_->root_pem(),
-                                              std::chrono::system_clock::now(),
-                                              "www.site.example.test");
-  EXPECT_TRUE(verified.ok()) << verified;
+  // The independent judge: the openssl CLI, with pebble's root of this run as the only anchor.
+  for (const char* host : {"site.example.test", "www.site.example.test"}) {
+    auto [rc, out] = OpensslVerify(pebble_->root_pem(), chain, host);
+    EXPECT_EQ(rc, 0) << host << ": " << out;
+  }
+  auto [rc, out] = OpensslVerify(pebble_->root_pem(), chain, "other.example.test");
+  EXPECT_NE(rc, 0) << "a name that was not requested verified: " << out;
   json status = Get("site")["status"];
   EXPECT_THAT(status.value("acmeAccountURI", ""), HasSubstr("/my-account/"));
   EXPECT_FALSE(Data("acme-account", "tls.key").empty());  // the account key is kept
@@ -201,6 +206,88 @@ TEST_F(AcmeIntegrationTest, PebbleOutageIsAClearFailureThatBacksOffNotAHotLoop) 
   ASSERT_TRUE(pebble_->Restart().ok());
   Create("up", AcmeSpec("up-tls", {"up.example.test"}));
   ASSERT_TRUE(WaitReady("up")) << Get("up").dump();
+}
+
+// A deleted Secret and a damaged one are each issued again by the CA: a new order, a new
+// certificate that verifies against pebble's root, a new serial each time.
+TEST_F(AcmeIntegrationTest, DeletedOrCorruptedSecretIsIssuedAgainByTheCa) {
+  Create("site", AcmeSpec("site-tls", {"site.example.test"}));
+  ASSERT_TRUE(WaitRevision("site", 1)) << Get("site").dump();
+  std::string first_serial = Get("site")["status"]["serialNumber"];
+
+  ASSERT_TRUE(client().Delete(controller::resources::Secrets(), "default", "site-tls").ok());
+  ASSERT_TRUE(WaitRevision("site", 2)) << Get("site").dump() << "\n" << pebble_->LogTail();
+  std::string second_serial = Get("site")["status"]["serialNumber"];
+  EXPECT_NE(second_serial, first_serial);
+  auto [rc, out] = OpensslVerify(pebble_->root_pem(), Data("site-tls", "tls.crt"),
+                                 "site.example.test");
+  EXPECT_EQ(rc, 0) << out;
+
+  json damage = {{"data", {{"tls.crt", apiserver::Base64Encode("not a certificate")}}}};
+  ASSERT_TRUE(client()
+                  .Patch(controller::resources::Secrets(), "default", "site-tls",
+                         controller::PatchType::kMerge, damage)
+                  .ok());
+  ASSERT_TRUE(WaitRevision("site", 3)) << Get("site").dump() << "\n" << pebble_->LogTail();
+  EXPECT_NE(Get("site")["status"]["serialNumber"], second_serial);
+  auto [rc2, out2] = OpensslVerify(pebble_->root_pem(), Data("site-tls", "tls.crt"),
+                                   "site.example.test");
+  EXPECT_EQ(rc2, 0) << out2;
+  auto key = crypto::PrivateKey::ParsePem(Data("site-tls", "tls.key"));
+  ASSERT_TRUE(key.ok());
+  auto leaf = crypto::ParseCertificateChainPem(Data("site-tls", "tls.crt"));
+  ASSERT_TRUE(leaf.ok());
+  EXPECT_TRUE(crypto::PublicKeyMatches(leaf->front(), *key));
+  EXPECT_FALSE(Get("site")["status"].contains("failedIssuanceAttempts"));
+}
+
+// Renewal in real time: pebble issues 30-second certificates, so the default renewal point,
+// a third of the lifetime before notAfter, comes about 20 s after notBefore.
+class AcmeShortLivedTest : public AcmeIntegrationTest {
+ protected:
+  PebbleOptions Pebble() override {
+    PebbleOptions options;
+    options.certificate_validity_seconds = 30;
+    return options;
+  }
+};
+
+TEST_F(AcmeShortLivedTest, RenewsAtTwoThirdsOfTheLifetimeWithANewKey) {
+  Create("short", AcmeSpec("short-tls", {"short.example.test"}));
+  ASSERT_TRUE(WaitRevision("short", 1)) << Get("short").dump() << "\n" << pebble_->LogTail();
+  json first = Get("short")["status"];
+  std::string first_key = Data("short-tls", "tls.key");
+  auto not_before = controller::ParseRfc3339(first.value("notBefore", ""));
+  auto not_after = controller::ParseRfc3339(first.value("notAfter", ""));
+  auto renewal = controller::ParseRfc3339(first.value("renewalTime", ""));
+  ASSERT_TRUE(not_before.ok() && not_after.ok() && renewal.ok()) << first.dump();
+  // status times are whole seconds, so the computed point may be truncated below.
+  auto expected = *not_after - (*not_after - *not_before) / 3;
+  EXPECT_LE(*renewal, expected) << first.dump();
+  EXPECT_GT(*renewal, expected - 1s) << first.dump();
+
+  // Until shortly before the renewal time, the first certificate stays.
+  std::this_thread::sleep_until(*renewal - 1500ms);
+  EXPECT_EQ(Get("short")["status"]["revision"], 1) << Get("short").dump();
+
+  ASSERT_TRUE(Eventually([&] { return Get("short")["status"].value("revision", 0) >= 2; }, 20s,
+                         50ms))
+      << Get("short").dump() << "\n" << pebble_->LogTail();
+  json second = Get("short")["status"];
+  auto renewed_not_before = controller::ParseRfc3339(second.value("notBefore", ""));
+  ASSERT_TRUE(renewed_not_before.ok()) << second.dump();
+  // Certificates count whole seconds: the renewal's notBefore may be truncated below it.
+  EXPECT_GE(*renewed_not_before, *renewal - 1s) << second.dump();
+  EXPECT_LE(*renewed_not_before, *renewal + 10s) << second.dump();  // and not long after
+  EXPECT_NE(second["serialNumber"], first["serialNumber"]);
+  EXPECT_NE(Data("short-tls", "tls.key"), first_key);  // a new key each time by default
+  std::string chain = Data("short-tls", "tls.crt");
+  auto key = crypto::PrivateKey::ParsePem(Data("short-tls", "tls.key"));
+  auto leaf = crypto::ParseCertificateChainPem(chain);
+  ASSERT_TRUE(key.ok() && leaf.ok());
+  EXPECT_TRUE(crypto::PublicKeyMatches(leaf->front(), *key));
+  auto [rc, out] = OpensslVerify(pebble_->root_pem(), chain, "short.example.test");
+  EXPECT_EQ(rc, 0) << out;
 }
 
 }  // namespace

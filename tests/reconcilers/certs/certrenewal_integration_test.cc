@@ -3,9 +3,6 @@
 // `openssl verify`) for exactly the requested names; renewal happens at two thirds of the
 // lifetime with a new key; a deleted or damaged Secret is re-issued; bad input gives a clear
 // condition and deletes nothing.
-#include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -26,6 +23,7 @@
 #include "reconcilers/certs/serving_check.h"
 #include "tests/support/apiserver_process.h"
 #include "tests/support/eventually.h"
+#include "tests/support/openssl_verify.h"
 #include "tests/support/tls_server_process.h"
 
 namespace upkeep::reconcilers::certs {
@@ -36,6 +34,7 @@ using controller::FakeClock;
 using nlohmann::json;
 using testing::ApiServerProcess;
 using testing::Eventually;
+using testing::OpensslVerify;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
@@ -126,31 +125,6 @@ json SelfSignedSpec() {
           {"issuer", {{"selfSigned", json::object()}}}};
 }
 
-// Runs `openssl verify` on files written to a temp dir; returns its output and exit code.
-std::pair<int, std::string> OpensslVerify(const std::string& ca_pem, const std::string& chain_pem,
-                                          const std::string& host) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("upkeep-certs-" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
-  std::ofstream(dir / "ca.pem") << ca_pem;
-  std::ofstream(dir / "chain.pem") << chain_pem;
-  std::string cmd = "openssl verify -attime " +
-                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                       (*controller::ParseRfc3339("2026-11-30T13:00:00Z"))
-                                           .time_since_epoch())
-                                       .count()) +
-                    " -verify_hostname " + host + " -CAfile " + (dir / "ca.pem").string() +
-                    " -untrusted " + (dir / "chain.pem").string() + " " +
-                    (dir / "chain.pem").string() + " 2>&1";
-  std::string out;
-  FILE* pipe = ::popen(cmd.c_str(), "r");
-  char buf[512];
-  while (pipe && std::fgets(buf, sizeof buf, pipe)) out += buf;
-  int rc = pipe ? ::pclose(pipe) : -1;
-  std::filesystem::remove_all(dir);
-  return {rc, out};
-}
-
 TEST_F(CertRenewalIntegrationTest, SelfSignedBecomesReadyWithAVerifiableSecretForExactlyTheNames) {
   Create(SelfSignedSpec());
   ASSERT_TRUE(WaitIssued(1)) << Get().dump();
@@ -169,7 +143,7 @@ TEST_F(CertRenewalIntegrationTest, SelfSignedBecomesReadyWithAVerifiableSecretFo
   EXPECT_TRUE(crypto::VerifyChain(chain, Data(*secret, "ca.crt"), clock_.Now() + 1h,
                                   "www.example.test")
                   .ok());
-  auto [rc, out] = OpensslVerify(Data(*secret, "ca.crt"), chain, "example.test");
+  auto [rc, out] = OpensslVerify(Data(*secret, "ca.crt"), chain, "example.test", clock_.Now() + 1h);
   EXPECT_EQ(rc, 0) << out;
 
   json status = Get()["status"];
@@ -327,7 +301,8 @@ TEST_F(CertRenewalIntegrationTest, CaIssuerSignsAChainThatVerifiesAgainstTheCa) 
   auto secret = Secret("web-tls");
   std::string ca = Data(*Secret("internal-ca"), "tls.crt");
   EXPECT_EQ(Data(*secret, "ca.crt"), ca);
-  auto [rc, out] = OpensslVerify(ca, Data(*secret, "tls.crt"), "www.example.test");
+  auto [rc, out] =
+      OpensslVerify(ca, Data(*secret, "tls.crt"), "www.example.test", clock_.Now() + 1h);
   EXPECT_EQ(rc, 0) << out;
   auto chain = crypto::ParseCertificateChainPem(Data(*secret, "tls.crt"));
   ASSERT_TRUE(chain.ok());
