@@ -128,11 +128,33 @@ std::optional<RenewalWindow> AcmeIssuer::SuggestedRenewalWindow(
   const std::string key = acme->server + "\n" + leaf_der;
   const auto now = clock_.Now();
   if (auto kept = renewal_info_.Lookup(key, now)) return *kept;
-  absl::StatusOr<acme::RenewalInfo> answer = absl::UnavailableError("no client");
-  auto client = acme::AcmeClient::Create(ClientOptions(*acme), clock_);
-  answer = client.ok() ? (*client)->GetRenewalInfo(leaf_der)
-                       : absl::StatusOr<acme::RenewalInfo>(client.status());
+  auto client = RenewalInfoClientFor(*acme);
+  absl::StatusOr<acme::RenewalInfo> answer =
+      client.ok() ? (*client)->GetRenewalInfo(leaf_der)
+                  : absl::StatusOr<acme::RenewalInfo>(client.status());
+  if (!answer.ok() && answer.status().code() == absl::StatusCode::kUnavailable) {
+    std::lock_guard<std::mutex> lock(mu_);  // a broken connection: a fresh client next time
+    renewal_info_clients_.erase(acme->server + "\n" + acme->ca_bundle);
+  }
   return renewal_info_.Store(key, answer, now);
+}
+
+absl::StatusOr<std::shared_ptr<acme::AcmeClient>> AcmeIssuer::RenewalInfoClientFor(
+    const AcmeIssuerSpec& spec) {
+  const std::string cache_key = spec.server + "\n" + spec.ca_bundle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = renewal_info_clients_.find(cache_key); it != renewal_info_clients_.end()) {
+      return it->second;
+    }
+  }
+  auto created = acme::AcmeClient::Create(ClientOptions(spec), clock_);
+  if (!created.ok()) return created.status();
+  std::shared_ptr<acme::AcmeClient> client = std::move(*created);
+  std::lock_guard<std::mutex> lock(mu_);
+  if (renewal_info_clients_.size() >= kMaxCachedClients) renewal_info_clients_.clear();
+  renewal_info_clients_.emplace(cache_key, client);
+  return client;
 }
 
 absl::StatusOr<AcmeIssuer::BoundClient> AcmeIssuer::ClientFor(

@@ -61,6 +61,9 @@ class AcmeIssuer final : public CertificateIssuer {
                                         const acme::AccountKey& account_key,
                                         const std::optional<acme::ExternalAccountBinding>& eab);
   void ForgetClient(const std::string& cache_key);
+  // An account-less client for renewalInfo, one per CA (server and CA bundle).
+  absl::StatusOr<std::shared_ptr<acme::AcmeClient>> RenewalInfoClientFor(
+      const api::v1alpha1::AcmeIssuerSpec& spec);
   absl::StatusOr<acme::Http01Solver*> SolverOn(int port);
   acme::AcmeClientOptions ClientOptions(const api::v1alpha1::AcmeIssuerSpec& spec) const;
 
@@ -74,6 +77,7 @@ class AcmeIssuer final : public CertificateIssuer {
   std::mutex mu_;
   std::map<int, std::unique_ptr<acme::Http01Solver>> solvers_;  // guarded by mu_
   std::map<std::string, BoundClient> clients_;                    // guarded by mu_
+  std::map<std::string, std::shared_ptr<acme::AcmeClient>> renewal_info_clients_;  // mu_
 };
 
 }  // namespace upkeep::reconcilers::certs
