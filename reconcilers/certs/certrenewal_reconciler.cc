@@ -116,10 +116,9 @@ void Set(json& object, const char* type, bool status, const std::string& reason,
 }
 
 // The Served condition from a verifyServing check (none without verifyServing; unchanged when
-// nothing was checked this time), with an Event when its outcome changes.
-void SetServed(json& updated, const json& object, const api::v1alpha1::CertRenewalSpec& spec,
-               const std::optional<ServingCheck>& check, int64_t generation, TimePoint now,
-               ReconcileContext& ctx) {
+// nothing was checked this time).
+void SetServed(json& updated, const api::v1alpha1::CertRenewalSpec& spec,
+               const std::optional<ServingCheck>& check, int64_t generation, TimePoint now) {
   if (!spec.verify_serving) {
     controller::RemoveCondition(updated, api::v1alpha1::kConditionServed);
     return;
@@ -127,20 +126,25 @@ void SetServed(json& updated, const json& object, const api::v1alpha1::CertRenew
   if (!check) return;
   Set(updated, api::v1alpha1::kConditionServed, check->serves_current, check->reason,
       check->message, generation, now);
-  auto before = controller::FindCondition(object, api::v1alpha1::kConditionServed);
-  if (ctx.events && (!before || before->reason != check->reason)) {
-    if (check->serves_current) {
-      ctx.events->Normal(object, "Served", "VerifyServing", check->message);
-    } else {
-      ctx.events->Warning(object, "NotServed", "VerifyServing", check->message);
-    }
+}
+
+// After the status with `check` was written: an Event when the outcome differs from the one
+// `before` recorded. Sent once, outside any write retry.
+void EmitServedEvent(const json& before, const std::optional<ServingCheck>& check,
+                     ReconcileContext& ctx) {
+  if (!check || !ctx.events) return;
+  auto was = controller::FindCondition(before, api::v1alpha1::kConditionServed);
+  if (was && was->reason == check->reason) return;
+  if (check->serves_current) {
+    ctx.events->Normal(before, "Served", "VerifyServing", check->message);
+  } else {
+    ctx.events->Warning(before, "NotServed", "VerifyServing", check->message);
   }
 }
 
-// When to reconcile next: at `when`, or sooner while the endpoint does not serve the current
-// certificate yet.
-Action RequeueAt(TimePoint when, TimePoint now, const std::optional<ServingCheck>& check) {
-  if (check && !check->serves_current) when = std::min(when, now + kServingRecheck);
+// When to reconcile next: at `when`, or sooner when verifyServing is due to look again.
+Action RequeueAt(TimePoint when, TimePoint now, std::optional<TimePoint> next_probe) {
+  if (next_probe) when = std::min(when, *next_probe);
   return RequeueAt(when, now);
 }
 
@@ -221,10 +225,18 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
   }
   // verifyServing, of the certificate in the Secret (of a new one right after its issuance).
   std::optional<ServingCheck> serving;
+  const std::string& uid = cr.metadata.uid;
   if (cr.spec.verify_serving && state.kind == SecretState::Kind::kPresent &&
-      decision.action != Decision::kIssue) {
+      decision.action != Decision::kIssue &&
+      serving_schedule_.Due(uid, generation, state.facts.serial_number, now)) {
     serving = CheckServing(cr.spec, state.facts.serial_number);
   }
+  // Records a probe once its result is written, and says when the next one is due.
+  auto probed = [&](const std::string& serial) -> std::optional<TimePoint> {
+    if (!cr.spec.verify_serving) return std::nullopt;
+    if (serving) serving_schedule_.Record(uid, generation, serial, serving->serves_current, now);
+    return serving_schedule_.NextDue(uid);
+  };
   if (!cr.spec.verify_serving) status.served_serial.clear();
   // Acted on from here, whether the issuance succeeds or not (so a failure is not retried at
   // once for the same value).
@@ -233,7 +245,7 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
   }
   if (serving) status.served_serial = serving->served_serial;
   json updated = WithStatus(object, status);
-  SetServed(updated, object, cr.spec, serving, generation, now, ctx);
+  SetServed(updated, cr.spec, serving, generation, now);
   const Trigger& trigger = decision.trigger;
 
   switch (decision.action) {
@@ -245,7 +257,8 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       controller::RemoveCondition(updated, kConditionIssuing);
       auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
-      return RequeueAt(decision.next_check, now, serving);
+      EmitServedEvent(object, serving, ctx);
+      return RequeueAt(decision.next_check, now, probed(state.facts.serial_number));
     }
     case Decision::kBackingOff:
     case Decision::kOverBudget: {
@@ -281,7 +294,12 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
       }
       auto written = WriteStatus(ctx, object, std::move(updated), generation);
       if (!written.ok()) return written.status();
-      return RequeueAt(decision.next_check, now, serving);
+      EmitServedEvent(object, serving, ctx);
+      std::optional<TimePoint> next_probe;
+      if (state.kind == SecretState::Kind::kPresent) {
+        next_probe = probed(state.facts.serial_number);
+      }
+      return RequeueAt(decision.next_check, now, next_probe);
     }
     case Decision::kIssue:
       break;
@@ -410,11 +428,12 @@ absl::StatusOr<Action> CertRenewalReconciler::ReconcileCertRenewal(const json& o
     json after = WithStatus(base, status);
     Set(after, kConditionReady, true, "Issued", message, generation, now);
     controller::RemoveCondition(after, kConditionIssuing);
-    SetServed(after, base, cr.spec, serving, generation, now, ctx);
+    SetServed(after, cr.spec, serving, generation, now);
     return after;
   });
   if (!written.ok()) return written;
-  return RequeueAt(*status.renewal_time, now, serving);
+  EmitServedEvent(*stored, serving, ctx);
+  return RequeueAt(*status.renewal_time, now, probed(leaf->serial_number));
 }
 
 }  // namespace upkeep::reconcilers::certs

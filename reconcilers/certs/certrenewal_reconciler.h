@@ -6,7 +6,7 @@
 // Status: Ready (the Secret holds an up-to-date certificate), Issuing (an issuance is due or
 // running, with the trigger as reason, or held back by the backoff or the budget), Served
 // (with verifyServing: whether the endpoint serves the certificate in the Secret; looked at
-// every minute until it does, and on every later reconcile),
+// when it is new, every minute until it is served, then hourly: serving_schedule.h),
 // observedGeneration, notBefore/notAfter/renewalTime/serialNumber of the certificate in the
 // Secret, revision, failures and recent issuances. A spec the API server accepted but the
 // parser rejects (a key size for the wrong algorithm) is Ready=False, reason InvalidSpec,
@@ -22,6 +22,7 @@
 #include "controller/runtime/reconciler.h"
 #include "reconcilers/certs/acme_issuer.h"
 #include "reconcilers/certs/certificate_issuer.h"
+#include "reconcilers/certs/serving_schedule.h"
 #include "reconcilers/certs/certificate_metrics.h"
 
 namespace upkeep::reconcilers::certs {
@@ -50,6 +51,8 @@ class CertRenewalReconciler final : public controller::Reconciler {
   // Constant after construction.
   const CertRenewalIssuers issuers_;
   CertificateMetrics* const metrics_;
+
+  ServingSchedule serving_schedule_;  // thread-safe
 };
 
 // Everything the CertRenewal controller needs, owned together for the manager's lifetime.

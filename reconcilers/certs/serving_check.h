@@ -12,10 +12,6 @@
 
 namespace upkeep::reconcilers::certs {
 
-// Until the endpoint serves the current certificate (a rolling restart takes a while), look
-// again this often.
-inline constexpr std::chrono::minutes kServingRecheck{1};
-
 struct ServingCheck {
   bool serves_current = false;
   std::string served_serial;  // "" when nothing could be read
