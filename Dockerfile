@@ -23,6 +23,7 @@ RUN apt-get update \
       libabsl20220623 \
       libbrotli1 \
       libcpprest2.10 \
+      libdate-tz3 \
       libprometheus-cpp-core1.0 \
       libsqlite3-0 \
       libssl3 \

@@ -15,7 +15,7 @@ packages=(
   python3 python3-kubernetes python3-yaml python3-jsonschema
   curl procps
   pebble
-  tzdata
+  tzdata libhowardhinnant-date-dev
 )
 
 missing=()
