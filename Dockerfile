@@ -28,6 +28,7 @@ RUN apt-get update \
       libsqlite3-0 \
       libssl3 \
       libyaml-cpp0.7 \
+      libzstd1 \
       postgresql-client \
       ca-certificates \
       tzdata \

@@ -16,6 +16,8 @@ packages=(
   curl procps
   pebble
   tzdata libhowardhinnant-date-dev
+  libzstd-dev zlib1g-dev zstd
+  postgresql
 )
 
 missing=()
