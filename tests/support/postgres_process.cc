@@ -213,8 +213,8 @@ bool ReadShmemIds(const std::string& data_dir, long* key, int* id) {
 absl::StatusOr<CommandResult> RunChildToEnd(const std::vector<std::string>& args,
                                             const std::vector<std::string>& env,
                                             const std::string& stdin_text,
-                                            std::chrono::milliseconds timeout, uid_t uid,
-                                            gid_t gid, const std::string& dir, int serial) {
+                                            std::chrono::milliseconds timeout, uid_t uid, gid_t gid,
+                                            const std::string& dir, int serial) {
   const std::string stem = dir + "/command-" + std::to_string(serial);
   ChildFiles files{stem + ".in", stem + ".out", stem + ".err"};
   {
@@ -310,8 +310,7 @@ PostgresProcess::~PostgresProcess() {
     shmid_ds state{};
     // Only the segment our killed postmaster left, and only once nothing uses it.
     if (ReadShmemIds(data_dir_, &key, &id) && id == stale_shm_id_ &&
-        shmctl(id, IPC_STAT, &state) == 0 && state.shm_perm.__key == key &&
-        state.shm_nattch == 0) {
+        shmctl(id, IPC_STAT, &state) == 0 && state.shm_perm.__key == key && state.shm_nattch == 0) {
       shmctl(id, IPC_RMID, nullptr);
     }
   }
@@ -363,26 +362,27 @@ absl::Status PostgresProcess::InitDb() {
 }
 
 absl::Status PostgresProcess::StartServer() {
-  std::vector<std::string> args = {
-      bin_dir_ + "/postgres", "-D", data_dir_,
-      "-c", "listen_addresses=127.0.0.1",
-      "-c", "port=" + std::to_string(port_),
-      "-c", "unix_socket_directories=" + dir_,
+  std::vector<std::string> settings = {
+      "listen_addresses=127.0.0.1",
+      "port=" + std::to_string(port_),
+      "unix_socket_directories=" + dir_,
       // Speed over durability: a test server never outlives the host's page cache. Not
       // synchronous_commit=off: a commit would then be acknowledged before its WAL left shared
       // memory, and Kill() would lose it, which no real server with default settings does.
-      "-c", "fsync=off",
-      "-c", "full_page_writes=off",
+      "fsync=off",
+      "full_page_writes=off",
       // Dynamic shared memory in the data directory rather than /dev/shm, so that a killed
       // server leaves nothing behind once the folder is removed.
-      "-c", "dynamic_shared_memory_type=mmap",
-      "-c", "shared_buffers=32MB",
-      "-c", "max_connections=40",
-      "-c", "logging_collector=off",
+      "dynamic_shared_memory_type=mmap",
+      "shared_buffers=32MB",
+      "max_connections=40",
+      "logging_collector=off",
   };
-  for (const auto& [name, value] : options_.settings) {
+  for (const auto& [name, value] : options_.settings) settings.push_back(name + "=" + value);
+  std::vector<std::string> args = {bin_dir_ + "/postgres", "-D", data_dir_};
+  for (const auto& setting : settings) {
     args.push_back("-c");
-    args.push_back(name + "=" + value);
+    args.push_back(setting);
   }
   std::vector<std::string> env = CleanEnvironment();
   env.push_back("LC_ALL=C");
@@ -405,8 +405,7 @@ absl::Status PostgresProcess::StartServer() {
     int wstatus = 0;
     if (waitpid(pid_, &wstatus, WNOHANG) == pid_) {
       pid_ = -1;
-      return absl::UnavailableError("postgres exited before it accepted connections: " +
-                                    LogTail());
+      return absl::UnavailableError("postgres exited before it accepted connections: " + LogTail());
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       Kill();

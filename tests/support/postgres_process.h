@@ -17,6 +17,8 @@
 // that started the process).
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
 #include <sys/types.h>
 
 #include <chrono>
@@ -25,9 +27,6 @@
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
 
 namespace upkeep::testing {
 

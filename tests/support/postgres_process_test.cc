@@ -48,6 +48,17 @@ TEST(PostgresProcessTest, ListensOnlyOnLoopbackWithItsOwnSocketFolder) {
   EXPECT_EQ(*settings, "127.0.0.1|" + std::to_string(pg->port()) + "|" + pg->dir());
 }
 
+TEST(PostgresProcessTest, AppliesExtraSettingsAcrossARestart) {
+  PostgresOptions options;
+  options.settings = {{"statement_timeout", "4321ms"}};
+  auto pg = PostgresProcess::Start(options);
+  ASSERT_TRUE(pg.ok()) << pg.status();
+  EXPECT_EQ((*pg)->Sql("postgres", "show statement_timeout").value_or("?"), "4321ms");
+  (*pg)->Kill();
+  ASSERT_TRUE((*pg)->Restart().ok()) << (*pg)->LogTail();
+  EXPECT_EQ((*pg)->Sql("postgres", "show statement_timeout").value_or("?"), "4321ms");
+}
+
 TEST(PostgresProcessTest, SqlErrorsCarryPsqlsMessage) {
   auto pg = StartOrDie();
   ASSERT_NE(pg, nullptr);
@@ -83,8 +94,8 @@ TEST(PostgresProcessTest, PgDumpOfADatabaseRestoresTheSameRows) {
                       "create table t as "
                       "select g as id, md5(g::text) as v from generate_series(1, 5000) g")
                   .ok());
-  auto dump = pg->RunClient(
-      {"/usr/bin/pg_dump", "--dbname=" + pg->ConnectionUriWithoutPassword("shop")});
+  auto dump =
+      pg->RunClient({"/usr/bin/pg_dump", "--dbname=" + pg->ConnectionUriWithoutPassword("shop")});
   ASSERT_TRUE(dump.ok()) << dump.status();
   EXPECT_THAT(*dump, HasSubstr("CREATE TABLE public.t"));
   EXPECT_THAT(*dump, HasSubstr("COPY public.t (id, v) FROM stdin;"));
@@ -103,9 +114,9 @@ TEST(PostgresProcessTest, PgDumpOfADatabaseRestoresTheSameRows) {
 TEST(PostgresProcessTest, KillCutsConnectionsAndRestartBringsTheDataBack) {
   auto pg = StartOrDie();
   ASSERT_NE(pg, nullptr);
-  ASSERT_TRUE(pg->Sql("postgres",
-                      "create table t as select g as id from generate_series(1, 10000) g")
-                  .ok());
+  ASSERT_TRUE(
+      pg->Sql("postgres", "create table t as select g as id from generate_series(1, 10000) g")
+          .ok());
   const int port = pg->port();
 
   pg->Kill();
@@ -125,7 +136,8 @@ TEST(PostgresProcessTest, KillCutsConnectionsAndRestartBringsTheDataBack) {
 TEST(PostgresProcessTest, StopAndRestartKeepTheData) {
   auto pg = StartOrDie();
   ASSERT_NE(pg, nullptr);
-  ASSERT_TRUE(pg->Sql("postgres", "create table kept (v text); insert into kept values ('x')").ok());
+  ASSERT_TRUE(
+      pg->Sql("postgres", "create table kept (v text); insert into kept values ('x')").ok());
   pg->Stop();
   EXPECT_FALSE(pg->Sql("postgres", "select 1").ok());
   absl::Status restarted = pg->Restart();
@@ -154,7 +166,7 @@ TEST(PostgresProcessTest, TwoServersRunSideBySide) {
 TEST(PostgresProcessTest, RunsAsTheServerAccountWhenTheTestIsRoot) {
   auto pg = StartOrDie();
   ASSERT_NE(pg, nullptr);
-  struct stat data{};
+  struct stat data {};
   ASSERT_EQ(stat(pg->data_dir().c_str(), &data), 0);
   if (geteuid() == 0) {
     struct passwd* account = getpwnam("postgres");
