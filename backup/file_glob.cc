@@ -65,21 +65,20 @@ absl::StatusOr<std::vector<std::string>> Normalize(const std::vector<std::string
   std::vector<std::string> out;
   for (const std::string& pattern : patterns) {
     if (!pattern.empty() && pattern[0] == '/') {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "files.", std::string(field), ": pattern \"", pattern,
-          "\" is absolute; patterns are relative to the folder"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("files.", std::string(field), ": pattern \"", pattern,
+                       "\" is absolute; patterns are relative to the folder"));
     }
     std::vector<std::string_view> parts = Components(pattern);
     for (std::string_view part : parts) {
       if (part == "..") {
-        return absl::InvalidArgumentError(absl::StrCat("files.", std::string(field),
-                                                       ": pattern \"", pattern,
-                                                       "\" has a \"..\" component"));
+        return absl::InvalidArgumentError(absl::StrCat("files.", std::string(field), ": pattern \"",
+                                                       pattern, "\" has a \"..\" component"));
       }
     }
     if (parts.empty()) {
-      return absl::InvalidArgumentError(absl::StrCat("files.", std::string(field),
-                                                     ": empty pattern \"", pattern, "\""));
+      return absl::InvalidArgumentError(
+          absl::StrCat("files.", std::string(field), ": empty pattern \"", pattern, "\""));
     }
     std::string joined;
     for (std::string_view part : parts) {

@@ -17,11 +17,11 @@
 // Value type; thread-compatible (const methods may be called concurrently).
 #pragma once
 
+#include <absl/status/statusor.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <absl/status/statusor.h>
 
 namespace upkeep::backup {
 

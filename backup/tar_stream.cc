@@ -1,21 +1,20 @@
 #include "backup/tar_stream.h"
 
+#include <absl/strings/escaping.h>
+#include <absl/strings/str_cat.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 #include <limits>
 #include <map>
 #include <optional>
 #include <utility>
-
-#include <absl/strings/escaping.h>
-#include <absl/strings/str_cat.h>
 
 namespace upkeep::backup {
 namespace {
@@ -226,8 +225,8 @@ class TarWriter {
     if (e.size > OctalMax(kSizeLen)) pax += PaxRecord("size", absl::StrCat(e.size));
     if (e.uid > OctalMax(kUidLen)) pax += PaxRecord("uid", absl::StrCat(e.uid));
     if (e.gid > OctalMax(kGidLen)) pax += PaxRecord("gid", absl::StrCat(e.gid));
-    bool mtime_fits = e.mtime.tv_sec >= 0 &&
-                      static_cast<uint64_t>(e.mtime.tv_sec) <= OctalMax(kMtimeLen);
+    bool mtime_fits =
+        e.mtime.tv_sec >= 0 && static_cast<uint64_t>(e.mtime.tv_sec) <= OctalMax(kMtimeLen);
     // Sub-second mtimes go in pax too, so a restore gives back exactly what was there.
     if (!mtime_fits || e.mtime.tv_nsec != 0) pax += PaxRecord("mtime", PaxTime(e.mtime));
 
@@ -237,7 +236,10 @@ class TarWriter {
     PutOctal(h, kSizeOff, kSizeLen, e.size <= OctalMax(kSizeLen) ? e.size : 0);
     PutOctal(h, kMtimeOff, kMtimeLen, mtime_fits ? e.mtime.tv_sec : 0);
     h[kTypeOff] = e.type;
-    std::memcpy(h + kMagicOff, "ustar\0" "00", 8);
+    std::memcpy(h + kMagicOff,
+                "ustar\0"
+                "00",
+                8);
     SealChecksum(h);
 
     if (!pax.empty()) {
@@ -255,7 +257,10 @@ class TarWriter {
       PutOctal(x, kSizeOff, kSizeLen, pax.size());
       PutOctal(x, kMtimeOff, kMtimeLen, mtime_fits ? e.mtime.tv_sec : 0);
       x[kTypeOff] = 'x';
-      std::memcpy(x + kMagicOff, "ustar\0" "00", 8);
+      std::memcpy(x + kMagicOff,
+                  "ustar\0"
+                  "00",
+                  8);
       SealChecksum(x);
       if (absl::Status s = Append(std::string_view(x, kTarBlockSize)); !s.ok()) return s;
       if (absl::Status s = Append(pax); !s.ok()) return s;
@@ -333,8 +338,9 @@ class TreeArchiver {
     if (fd < 0) {
       int err = errno;
       if (!rel.empty() && (err == ENOENT || err == ELOOP || err == ENOTDIR)) {
-        stats_.warnings.push_back(absl::StrCat(rel, ": directory removed or replaced during "
-                                                    "the backup; its contents are not archived"));
+        stats_.warnings.push_back(absl::StrCat(rel,
+                                               ": directory removed or replaced during "
+                                               "the backup; its contents are not archived"));
         return absl::OkStatus();
       }
       return ErrnoError(err, absl::StrCat("opening directory ", Quote(full)));
@@ -481,9 +487,8 @@ class TreeArchiver {
         return ErrnoError(errno, absl::StrCat("reading ", Quote(full)));
       }
       if (n == 0) {
-        stats_.warnings.push_back(absl::StrCat(rel, ": shrank while being read; the missing ",
-                                               left, " of ", e.size,
-                                               " bytes are archived as zeros"));
+        stats_.warnings.push_back(absl::StrCat(rel, ": shrank while being read; the missing ", left,
+                                               " of ", e.size, " bytes are archived as zeros"));
         if (absl::Status s = writer_.AppendZeros(left); !s.ok()) return s;
         break;
       }
@@ -499,8 +504,8 @@ class TreeArchiver {
         n = ::read(fd.get(), &extra, 1);
       } while (n < 0 && errno == EINTR);
       if (n > 0) {
-        stats_.warnings.push_back(absl::StrCat(rel, ": grew while being read; its first ",
-                                               e.size, " bytes are archived"));
+        stats_.warnings.push_back(absl::StrCat(rel, ": grew while being read; its first ", e.size,
+                                               " bytes are archived"));
       }
     }
     if (absl::Status s = writer_.AppendZeros(Padding(e.size)); !s.ok()) return s;
@@ -666,8 +671,8 @@ struct TarExtractor::State {
 
   void Owner(int fd, const std::string& name, int at_flags, uint64_t uid, uint64_t gid) {
     if (!as_root) return;
-    if (::fchownat(fd, name.c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid),
-                   at_flags) != 0) {
+    if (::fchownat(fd, name.c_str(), static_cast<uid_t>(uid), static_cast<gid_t>(gid), at_flags) !=
+        0) {
       stats.warnings.push_back(
           absl::StrCat(entry_name, ": cannot set owner: ", std::strerror(errno)));
     }
@@ -677,8 +682,7 @@ struct TarExtractor::State {
 TarExtractor::TarExtractor(std::unique_ptr<State> state) : state_(std::move(state)) {}
 TarExtractor::~TarExtractor() = default;
 
-absl::StatusOr<std::unique_ptr<TarExtractor>> TarExtractor::Create(
-    const std::string& destination) {
+absl::StatusOr<std::unique_ptr<TarExtractor>> TarExtractor::Create(const std::string& destination) {
   Fd root(::open(destination.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!root.valid()) {
     return ErrnoError(errno, absl::StrCat("extraction destination ", Quote(destination)));
@@ -738,8 +742,8 @@ absl::Status TarExtractor::Finish() {
     case State::Phase::kFinished:
       return absl::OkStatus();
     case State::Phase::kData:
-      s.error = absl::DataLossError(absl::StrCat("tar archive truncated in the middle of entry ",
-                                                 Quote(s.entry_name)));
+      s.error = absl::DataLossError(
+          absl::StrCat("tar archive truncated in the middle of entry ", Quote(s.entry_name)));
       return s.error;
     case State::Phase::kHeader:
       s.error = absl::DataLossError(
@@ -765,8 +769,7 @@ absl::Status TarExtractor::State::ProcessHeader() {
   zero_blocks = 0;  // a lone zero block, as GNU tar reads it: go on
   bool posix = std::memcmp(h + kMagicOff, "ustar\0", 6) == 0;
   std::string raw_name(FieldString(h, kNameOff, kNameLen));
-  if (std::string_view prefix = FieldString(h, kPrefixOff, kPrefixLen);
-      posix && !prefix.empty()) {
+  if (std::string_view prefix = FieldString(h, kPrefixOff, kPrefixLen); posix && !prefix.empty()) {
     raw_name = absl::StrCat(std::string(prefix), "/", raw_name);
   }
   entry_name = next_path.value_or(raw_name);
@@ -806,8 +809,8 @@ absl::Status TarExtractor::State::ProcessHeader() {
   // Metadata entries: they describe the next entry.
   if (type == 'x' || type == 'g' || type == 'L' || type == 'K') {
     if (static_cast<uint64_t>(*size) > kMaxMetaSize) {
-      return absl::DataLossError(absl::StrCat("tar entry ", Quote(entry_name), ": ",
-                                              *size, "-byte extended header is implausible"));
+      return absl::DataLossError(absl::StrCat("tar entry ", Quote(entry_name), ": ", *size,
+                                              "-byte extended header is implausible"));
     }
     meta.clear();
     DataKind k = type == 'x'   ? DataKind::kPax
@@ -886,13 +889,13 @@ absl::Status TarExtractor::State::ProcessHeader() {
     case '3':
     case '4':
     case '6':
-      stats.skipped.push_back(absl::StrCat(
-          e.path, ": ", type == '6' ? "FIFO" : "device", " (not extracted)"));
+      stats.skipped.push_back(
+          absl::StrCat(e.path, ": ", type == '6' ? "FIFO" : "device", " (not extracted)"));
       start_data(DataKind::kSkip, 0, false);
       break;
     default:
-      stats.skipped.push_back(absl::StrCat(e.path, ": entry type '", std::string(1, type),
-                                           "' (not supported)"));
+      stats.skipped.push_back(
+          absl::StrCat(e.path, ": entry type '", std::string(1, type), "' (not supported)"));
       start_data(DataKind::kSkip, e.size, true);
       break;
   }
@@ -1019,15 +1022,15 @@ absl::StatusOr<Fd> TarExtractor::State::OpenDirectory(const std::vector<std::str
     Fd next(::openat(dir.get(), c.c_str(), kFlags));
     if (!next.valid() && errno == ENOENT && create) {
       if (::mkdirat(dir.get(), c.c_str(), 0777) != 0 && errno != EEXIST) {
-        return ErrnoError(errno, absl::StrCat("tar entry ", Quote(entry_name), ": mkdir ",
-                                              Quote(Join(components.begin(), components.begin() + i + 1))));
+        return ErrnoError(
+            errno, absl::StrCat("tar entry ", Quote(entry_name), ": mkdir ",
+                                Quote(Join(components.begin(), components.begin() + i + 1))));
       }
       next = Fd(::openat(dir.get(), c.c_str(), kFlags));
     }
     if (!next.valid()) {
       int err = errno;
-      std::string so_far =
-          Join(components.begin(), components.begin() + i + 1);
+      std::string so_far = Join(components.begin(), components.begin() + i + 1);
       struct stat st;
       if ((err == ELOOP || err == ENOTDIR) &&
           ::fstatat(dir.get(), c.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
@@ -1036,11 +1039,11 @@ absl::StatusOr<Fd> TarExtractor::State::OpenDirectory(const std::vector<std::str
               absl::StrCat("tar entry ", Quote(entry_name), ": ", Quote(so_far),
                            " is a symlink; refusing to extract through it"));
         }
-        return absl::InvalidArgumentError(absl::StrCat(
-            "tar entry ", Quote(entry_name), ": ", Quote(so_far), " is not a directory"));
+        return absl::InvalidArgumentError(absl::StrCat("tar entry ", Quote(entry_name), ": ",
+                                                       Quote(so_far), " is not a directory"));
       }
-      return ErrnoError(err, absl::StrCat("tar entry ", Quote(entry_name), ": opening ",
-                                          Quote(so_far)));
+      return ErrnoError(err,
+                        absl::StrCat("tar entry ", Quote(entry_name), ": opening ", Quote(so_far)));
     }
     dir = std::move(next);
   }
@@ -1053,12 +1056,11 @@ absl::Status TarExtractor::State::RemoveExisting(int parent, const std::string& 
                                                  const std::vector<std::string>& c) const {
   if (::unlinkat(parent, name.c_str(), 0) == 0 || errno == ENOENT) return absl::OkStatus();
   if (errno == EISDIR) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "tar entry ", Quote(entry_name), ": ", Quote(Join(c)),
-        " exists as a directory"));
+    return absl::FailedPreconditionError(absl::StrCat("tar entry ", Quote(entry_name), ": ",
+                                                      Quote(Join(c)), " exists as a directory"));
   }
-  return ErrnoError(errno, absl::StrCat("tar entry ", Quote(entry_name), ": replacing ",
-                                        Quote(Join(c))));
+  return ErrnoError(errno,
+                    absl::StrCat("tar entry ", Quote(entry_name), ": replacing ", Quote(Join(c))));
 }
 
 absl::Status TarExtractor::State::ExtractFile(const std::vector<std::string>& c,
@@ -1110,10 +1112,10 @@ absl::Status TarExtractor::State::ExtractDirectory(const std::vector<std::string
       return ErrnoError(errno, absl::StrCat("tar entry ", Quote(entry_name), ": stat"));
     }
     if (!S_ISDIR(st.st_mode)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "tar entry ", Quote(entry_name), ": ", Quote(Join(c)),
-          S_ISLNK(st.st_mode) ? " is a symlink; refusing to extract through it"
-                              : " exists and is not a directory"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("tar entry ", Quote(entry_name), ": ", Quote(Join(c)),
+                       S_ISLNK(st.st_mode) ? " is a symlink; refusing to extract through it"
+                                           : " exists and is not a directory"));
     }
   }
   directories.push_back({c, e.mode, e.uid, e.gid, e.mtime});
@@ -1150,8 +1152,8 @@ absl::Status TarExtractor::State::ExtractHardLink(const std::vector<std::string>
   absl::StatusOr<std::vector<std::string>> target = SafeComponents(e.linkname, "hard link target");
   if (!target.ok()) return target.status();
   if (target->empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "tar entry ", Quote(entry_name), ": hard link to the destination directory"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("tar entry ", Quote(entry_name), ": hard link to the destination directory"));
   }
   absl::StatusOr<Fd> target_parent = OpenDirectory(*target, target->size() - 1, false);
   if (!target_parent.ok()) return target_parent.status();
@@ -1159,10 +1161,10 @@ absl::Status TarExtractor::State::ExtractHardLink(const std::vector<std::string>
   if (!parent.ok()) return parent.status();
   if (*target == c) return absl::OkStatus();  // a link to itself: already there
   if (absl::Status s = RemoveExisting(parent->get(), c.back(), c); !s.ok()) return s;
-  if (::linkat(target_parent->get(), target->back().c_str(), parent->get(), c.back().c_str(),
-               0) != 0) {
-    return ErrnoError(errno, absl::StrCat("tar entry ", Quote(entry_name), ": hard link to ",
-                                          Quote(e.linkname)));
+  if (::linkat(target_parent->get(), target->back().c_str(), parent->get(), c.back().c_str(), 0) !=
+      0) {
+    return ErrnoError(
+        errno, absl::StrCat("tar entry ", Quote(entry_name), ": hard link to ", Quote(e.linkname)));
   }
   ++stats.files;
   return absl::OkStatus();

@@ -11,13 +11,13 @@
 // Thread-compatible: one writer per archive, one writer per extractor.
 #pragma once
 
+#include <absl/status/status.h>
+#include <absl/status/statusor.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <absl/status/status.h>
-#include <absl/status/statusor.h>
 
 #include "backup/byte_sink.h"
 #include "backup/file_glob.h"
@@ -63,7 +63,10 @@ absl::Status WriteTar(const std::string& root, const FileFilter& filter, ByteSin
 // Files are created 0600 and get their mode, owner and mtime once their content is written;
 // directories are created 0700 and get theirs at Finish, children first, so a read-only
 // directory can still be filled and its mtime is not changed by its children. An existing
-// file at an entry's path is replaced (unlinked, never written through).
+// file at an entry's path is replaced (unlinked, never written through). An entry for the
+// archive's root ("./", as `tar -C dir -cf x.tar .` writes) leaves the destination's own mode
+// alone. Memory: one header, pax data up to 1 MiB per entry, and a small record per directory
+// until Finish.
 //
 // Security: every entry must stay inside the destination. An absolute path, a ".."
 // component, a path that would go through a symlink (one from the archive or one already

@@ -6,6 +6,8 @@
 #include "backup/tar_stream.h"
 
 #include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -18,9 +20,6 @@
 #include <map>
 #include <random>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 namespace upkeep::backup {
 namespace {
@@ -294,7 +293,9 @@ TEST(GnuTarInteropTest, GnuTarListsAndExtractsOurArchive) {
   MakeTree(src.path());
   SaveFile(work / "ours.tar", Archive(src.path()));
   // GNU tar warns on stderr about anything odd it meets; there must be nothing.
-  ASSERT_EQ(Shell("tar --quoting-style=literal -tvf " + work / "ours.tar" + " >" + work / "list 2>" + work / "err"), 0);
+  ASSERT_EQ(Shell("tar --quoting-style=literal -tvf " + work / "ours.tar" + " >" +
+                  work / "list 2>" + work / "err"),
+            0);
   EXPECT_THAT(ReadFile(work / "list"), HasSubstr(kLongPath));
   EXPECT_THAT(ReadFile(work / "list"), HasSubstr("héllo-世界/ünïcödé.txt"));
   fs::create_directories(work / "out");
@@ -310,9 +311,9 @@ class GnuTarFormatTest : public ::testing::TestWithParam<std::string> {};
 TEST_P(GnuTarFormatTest, OurExtractorReadsGnuTarArchive) {
   TempDir src, work, dst;
   MakeTree(src.path());
-  ASSERT_EQ(Shell("tar --format=" + GetParam() + " -C " + src.path() + " -cf " +
-                  work / "gnu.tar" + " ."),
-            0);
+  ASSERT_EQ(
+      Shell("tar --format=" + GetParam() + " -C " + src.path() + " -cf " + work / "gnu.tar" + " ."),
+      0);
   TarStats stats;
   absl::Status s = ExtractFrom(ReadFile(work / "gnu.tar"), dst.path(), 7777, &stats);
   ASSERT_TRUE(s.ok()) << s;
@@ -365,8 +366,7 @@ TEST(FileFilterTest, RejectsPatternsThatCannotMatch) {
   for (const char* bad : {"/etc/**", "../x", "a/../b", "", "./"}) {
     EXPECT_EQ(FileFilter::Create({bad}, {}).status().code(), absl::StatusCode::kInvalidArgument)
         << bad;
-    EXPECT_EQ(FileFilter::Create({"**"}, {bad}).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    EXPECT_EQ(FileFilter::Create({"**"}, {bad}).status().code(), absl::StatusCode::kInvalidArgument)
         << bad;
   }
 }
@@ -420,7 +420,10 @@ std::string Header(const std::string& name, char type, size_t size,
   std::snprintf(&h[136], 12, "%011o", 1600000000u);
   h[156] = type;
   std::copy(linkname.begin(), linkname.end(), h.begin() + 157);
-  std::memcpy(&h[257], "ustar\0" "00", 8);
+  std::memcpy(&h[257],
+              "ustar\0"
+              "00",
+              8);
   std::memset(&h[148], ' ', 8);
   unsigned sum = 0;
   for (unsigned char c : h) sum += c;
@@ -467,18 +470,17 @@ TEST(TarExtractorTest, RefusesEntriesReachingOutsideTheDestination) {
       {"DotDot", Entry("../evil", '0', "x"), "../evil"},
       {"DotDotInside", Entry("a/../../evil", '0', "x"), "a/../../evil"},
       {"Absolute", Entry(abs_target, '0', "x"), "abs.txt"},
-      {"ThroughSymlink",
-       Entry("link", '2', "", outside.path()) + Entry("link/evil", '0', "x"), "link/evil"},
-      {"DirectoryThroughSymlink",
-       Entry("link", '2', "", outside.path()) + Entry("link/evil/", '5'), "link/evil"},
+      {"ThroughSymlink", Entry("link", '2', "", outside.path()) + Entry("link/evil", '0', "x"),
+       "link/evil"},
+      {"DirectoryThroughSymlink", Entry("link", '2', "", outside.path()) + Entry("link/evil/", '5'),
+       "link/evil"},
       {"PaxPathDotDot", PaxEntry("path", "../evil") + Entry("innocent", '0', "x"), "../evil"},
-      {"GnuLongNameDotDot", Entry("././@LongLink", 'L', std::string("../evil") + '\0') +
-                                Entry("innocent", '0', "x"),
+      {"GnuLongNameDotDot",
+       Entry("././@LongLink", 'L', std::string("../evil") + '\0') + Entry("innocent", '0', "x"),
        "../evil"},
       {"HardLinkOutside", Entry("hard", '1', "", "../outside-file"), "hard"},
       {"HardLinkThroughSymlink",
-       Entry("link", '2', "", outside.path()) + Entry("hard", '1', "", "link/secret"),
-       "hard"},
+       Entry("link", '2', "", outside.path()) + Entry("hard", '1', "", "link/secret"), "hard"},
   };
   WriteFile(outside / "secret", "do not touch");
   for (const TraversalRow& row : rows) {
