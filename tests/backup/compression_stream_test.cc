@@ -305,11 +305,11 @@ INSTANTIATE_TEST_SUITE_P(EveryKind, RoundTripTest,
                                            Compression::kNone),
                          [](const auto& info) { return KindName(info.param); });
 
-// --- Damaged streams, zstd and gzip ---
+// --- zstd and gzip: damage, bombs, ratio, options ---
 
-class DamagedStreamTest : public ::testing::TestWithParam<Compression> {};
+class CompressedStreamTest : public ::testing::TestWithParam<Compression> {};
 
-TEST_P(DamagedStreamTest, AFlippedByteInTheMiddleIsDataLossNamingTheFormat) {
+TEST_P(CompressedStreamTest, AFlippedByteInTheMiddleIsDataLossNamingTheFormat) {
   const Compression kind = GetParam();
   for (const std::string& data : {Compressible(200 * 1024), Incompressible(200 * 1024)}) {
     const std::string compressed = Compress(kind, data);
@@ -324,7 +324,7 @@ TEST_P(DamagedStreamTest, AFlippedByteInTheMiddleIsDataLossNamingTheFormat) {
   }
 }
 
-TEST_P(DamagedStreamTest, ATruncationAnywhereIsDataLossAtFinish) {
+TEST_P(CompressedStreamTest, ATruncationAnywhereIsDataLossAtFinish) {
   const Compression kind = GetParam();
   const std::string compressed = Compress(kind, Compressible(2000) + Incompressible(300));
   ASSERT_GT(compressed.size(), 300u);
@@ -342,7 +342,7 @@ TEST_P(DamagedStreamTest, ATruncationAnywhereIsDataLossAtFinish) {
   }
 }
 
-TEST_P(DamagedStreamTest, TrailingGarbageIsDataLoss) {
+TEST_P(CompressedStreamTest, TrailingGarbageIsDataLoss) {
   const Compression kind = GetParam();
   const std::string compressed = Compress(kind, Compressible(10000));
   for (std::string garbage : {std::string("not compressed at all"), std::string(512, '\0')}) {
@@ -353,7 +353,7 @@ TEST_P(DamagedStreamTest, TrailingGarbageIsDataLoss) {
   }
 }
 
-TEST_P(DamagedStreamTest, SomethingElseIsNotTakenForACompressedStream) {
+TEST_P(CompressedStreamTest, SomethingElseIsNotTakenForACompressedStream) {
   const Compression kind = GetParam();
   std::string back;
   absl::Status status = Decompress(kind, "PGDMP" + std::string(100, '\0'), &back);
@@ -361,7 +361,33 @@ TEST_P(DamagedStreamTest, SomethingElseIsNotTakenForACompressedStream) {
   EXPECT_THAT(std::string(status.message()), HasSubstr("not a " + KindName(kind) + " stream"));
 }
 
-TEST_P(DamagedStreamTest, CompressibleDataComesOutMuchSmaller) {
+// 128 MiB of zeros shrink to kilobytes; given at once, they come out in bounded pieces.
+TEST_P(CompressedStreamTest, ADecompressionBombComesOutInBoundedPieces) {
+  const Compression kind = GetParam();
+  StringSink bomb;
+  {
+    auto sink = CreateCompressingSink(kind, bomb);
+    ASSERT_TRUE(sink.ok());
+    const std::string zeros(1024 * 1024, '\0');
+    for (int i = 0; i < 128; ++i) ASSERT_TRUE((*sink)->Write(zeros).ok());
+    ASSERT_TRUE((*sink)->Finish().ok());
+  }
+  ASSERT_LT(bomb.bytes.size(), size_t{512 * 1024});
+  rusage before{};
+  getrusage(RUSAGE_SELF, &before);
+  CountingSink out;
+  auto sink = CreateDecompressingSink(kind, out);
+  ASSERT_TRUE(sink.ok());
+  ASSERT_TRUE((*sink)->Write(bomb.bytes).ok());
+  ASSERT_TRUE((*sink)->Finish().ok());
+  EXPECT_EQ(out.count, uint64_t{128} * 1024 * 1024);
+  EXPECT_LE(out.largest_write, size_t{256 * 1024});
+  rusage after{};
+  getrusage(RUSAGE_SELF, &after);
+  EXPECT_LT(after.ru_maxrss - before.ru_maxrss, 16 * 1024) << "KiB more at peak";
+}
+
+TEST_P(CompressedStreamTest, CompressibleDataComesOutMuchSmaller) {
   const Compression kind = GetParam();
   const std::string data = Compressible(4 * 1024 * 1024);
   EXPECT_LT(Compress(kind, data).size(), data.size() / 10);
@@ -370,7 +396,7 @@ TEST_P(DamagedStreamTest, CompressibleDataComesOutMuchSmaller) {
   EXPECT_LT(Compress(kind, random).size(), random.size() + random.size() / 100);
 }
 
-TEST_P(DamagedStreamTest, OutOfRangeOptionsAreRefused) {
+TEST_P(CompressedStreamTest, OutOfRangeOptionsAreRefused) {
   StringSink out;
   EXPECT_EQ(CreateCompressingSink(GetParam(), out, {.level = 100}).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -380,9 +406,24 @@ TEST_P(DamagedStreamTest, OutOfRangeOptionsAreRefused) {
             absl::StatusCode::kInvalidArgument);
 }
 
-INSTANTIATE_TEST_SUITE_P(ZstdAndGzip, DamagedStreamTest,
+INSTANTIATE_TEST_SUITE_P(ZstdAndGzip, CompressedStreamTest,
                          ::testing::Values(Compression::kZstd, Compression::kGzip),
                          [](const auto& info) { return KindName(info.param); });
+
+// A frame may declare a window of up to 2 GiB (zstd --long=31); like zstd -d, we refuse one
+// above 128 MiB rather than allocate it.
+TEST(ZstdWindowTest, AFrameNeedingMoreThan128MiBOfWindowIsRefused) {
+  TempDir dir;
+  ASSERT_TRUE(dir.ok());
+  WriteFile(dir.File("data"), Incompressible(1000));
+  // From stdin the size is unknown, so the frame keeps its 2 GiB window.
+  ASSERT_EQ(RunShell("zstd -q --long=31 -c < " + dir.File("data") + " > " + dir.File("long")),
+            0);
+  std::string back;
+  absl::Status status = Decompress(Compression::kZstd, ReadFile(dir.File("long")), &back);
+  EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted) << status;
+  EXPECT_THAT(std::string(status.message()), HasSubstr("128 MiB"));
+}
 
 // --- Interoperation with the zstd and gzip command-line tools ---
 
