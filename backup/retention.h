@@ -68,9 +68,9 @@ struct RetentionDecision {
 // One decision per candidate, newest first. The order of `candidates` does not matter:
 // backups that completed at the same time are ordered by id, the greater id counting as the
 // newer. Ids are expected to be unique. Keep counts below 1 mean "no such rule".
-std::vector<RetentionDecision> DecideRetention(
-    const std::vector<RetentionCandidate>& candidates,
-    const api::v1alpha1::RetentionPolicy& policy, const schedule::TimeZone& zone,
-    std::chrono::system_clock::time_point now);
+std::vector<RetentionDecision> DecideRetention(const std::vector<RetentionCandidate>& candidates,
+                                               const api::v1alpha1::RetentionPolicy& policy,
+                                               const schedule::TimeZone& zone,
+                                               std::chrono::system_clock::time_point now);
 
 }  // namespace upkeep::backup

@@ -7,15 +7,14 @@
 #include <date/date.h>
 #include <date/iso_week.h>
 #include <date/tz.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <map>
 #include <random>
 #include <set>
 #include <sstream>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
 
 #include "controller/object/kube_time.h"
 #include "crds/fields/duration.h"
@@ -53,14 +52,15 @@ RetentionPolicy Policy(const std::string& spec) {
       p.max_age = d.ok() ? *d : 0ns;
       continue;
     }
-    int64_t n = std::stoll(value);
-    if (key == "last") p.keep_last = n;
-    else if (key == "hourly") p.keep_hourly = n;
-    else if (key == "daily") p.keep_daily = n;
-    else if (key == "weekly") p.keep_weekly = n;
-    else if (key == "monthly") p.keep_monthly = n;
-    else if (key == "yearly") p.keep_yearly = n;
-    else ADD_FAILURE() << "unknown key " << key;
+    const std::map<std::string, int64_t*> counts = {
+        {"last", &p.keep_last},     {"hourly", &p.keep_hourly},   {"daily", &p.keep_daily},
+        {"weekly", &p.keep_weekly}, {"monthly", &p.keep_monthly}, {"yearly", &p.keep_yearly}};
+    auto count = counts.find(key);
+    if (count == counts.end()) {
+      ADD_FAILURE() << "unknown key " << key;
+      continue;
+    }
+    *count->second = std::stoll(value);
   }
   return p;
 }
@@ -140,15 +140,15 @@ INSTANTIATE_TEST_SUITE_P(
     Rules, DecideRetentionTest,
     ::testing::Values(
         DecideCase{"EmptyInput", "last=3 daily=7 maxAge=30d", "", "2024-05-10T00:00:00Z", {}, {}},
-        DecideCase{"NoRuleAndNoMaxAgeKeepsAll",
-                   "",
-                   "",
-                   "2030-01-01T00:00:00Z",
-                   {{"b1", "2020-01-01T00:00:00Z"},
-                    {"b2", "2020-01-01T00:00:00Z"},
-                    {"b3", "2024-05-01T00:00:00Z"}},
-                   {"b3 kept: no keep rule, newest", "b2 kept: no keep rule",
-                    "b1 kept: no keep rule"}},
+        DecideCase{
+            "NoRuleAndNoMaxAgeKeepsAll",
+            "",
+            "",
+            "2030-01-01T00:00:00Z",
+            {{"b1", "2020-01-01T00:00:00Z"},
+             {"b2", "2020-01-01T00:00:00Z"},
+             {"b3", "2024-05-01T00:00:00Z"}},
+            {"b3 kept: no keep rule, newest", "b2 kept: no keep rule", "b1 kept: no keep rule"}},
         DecideCase{"ZeroAndNegativeCountsAreNoRule",
                    "last=0 daily=-1",
                    "",
@@ -180,9 +180,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {"h3", "2024-05-01T11:10:00Z"},
                     {"h4", "2024-05-01T12:30:00Z"},
                     {"h5", "2024-05-01T12:40:00Z"}},
-                   {"h5 kept: hourly, newest", "h4 deleted: no rule selected it",
-                    "h3 kept: hourly", "h2 deleted: no rule selected it",
-                    "h1 deleted: no rule selected it"}},
+                   {"h5 kept: hourly, newest", "h4 deleted: no rule selected it", "h3 kept: hourly",
+                    "h2 deleted: no rule selected it", "h1 deleted: no rule selected it"}},
         DecideCase{"KeepDailyCountsOnlyDaysWithABackup",
                    "daily=2",
                    "",
@@ -195,18 +194,18 @@ INSTANTIATE_TEST_SUITE_P(
                     "d1 deleted: no rule selected it"}},
         // ISO weeks start on Monday: Sunday 2024-03-10 ends week 10, Monday the 11th starts
         // week 11.
-        DecideCase{"KeepWeeklyIsoWeeksEndOnSunday",
-                   "weekly=2",
-                   "",
-                   "2024-03-20T00:00:00Z",
-                   {{"sat", "2024-03-09T12:00:00Z"},
-                    {"sun", "2024-03-10T23:00:00Z"},
-                    {"mon", "2024-03-11T01:00:00Z"},
-                    {"tue", "2024-03-12T01:00:00Z"},
-                    {"prev-sun", "2024-03-03T12:00:00Z"}},
-                   {"tue kept: weekly, newest", "mon deleted: no rule selected it",
-                    "sun kept: weekly", "sat deleted: no rule selected it",
-                    "prev-sun deleted: no rule selected it"}},
+        DecideCase{
+            "KeepWeeklyIsoWeeksEndOnSunday",
+            "weekly=2",
+            "",
+            "2024-03-20T00:00:00Z",
+            {{"sat", "2024-03-09T12:00:00Z"},
+             {"sun", "2024-03-10T23:00:00Z"},
+             {"mon", "2024-03-11T01:00:00Z"},
+             {"tue", "2024-03-12T01:00:00Z"},
+             {"prev-sun", "2024-03-03T12:00:00Z"}},
+            {"tue kept: weekly, newest", "mon deleted: no rule selected it", "sun kept: weekly",
+             "sat deleted: no rule selected it", "prev-sun deleted: no rule selected it"}},
         // Monday 2024-12-30 is in 2025-W01, with New Year's Day; Sunday the 29th is 2024-W52.
         DecideCase{"KeepWeeklyIsoWeekAcrossNewYear",
                    "weekly=2",
@@ -249,8 +248,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {"tue-early", "2024-03-05T01:00:00Z"},
                     {"tue-late", "2024-03-05T20:00:00Z"}},
                    {"tue-late kept: last, daily, weekly, monthly, yearly, newest",
-                    "tue-early deleted: no rule selected it", "mon kept: daily",
-                    "sun kept: weekly", "feb-end kept: monthly"}},
+                    "tue-early deleted: no rule selected it", "mon kept: daily", "sun kept: weekly",
+                    "feb-end kept: monthly"}},
         DecideCase{"NewestVerifiedIsAlwaysKept",
                    "last=1",
                    "",
@@ -276,8 +275,8 @@ INSTANTIATE_TEST_SUITE_P(
                     {"b6", "2024-05-06T23:59:59Z"},
                     {"b7", "2024-05-07T00:00:00Z"},
                     {"b8", "2024-05-08T00:00:00Z"}},
-                   {"b8 kept: daily, newest", "b7 kept: daily",
-                    "b6 deleted: older than maxAge 3d", "b5 deleted: older than maxAge 3d"}},
+                   {"b8 kept: daily, newest", "b7 kept: daily", "b6 deleted: older than maxAge 3d",
+                    "b5 deleted: older than maxAge 3d"}},
         DecideCase{"MaxAgeDoesNotOverrideNewestAndNewestVerified",
                    "last=5 maxAge=400d",
                    "",
@@ -340,29 +339,29 @@ INSTANTIATE_TEST_SUITE_P(
                     "jan31 kept: monthly"}},
         // 2024-03-31 has 23 hours in Berlin: 00:30 CET and 23:30 CEST are the same day;
         // 22:10 UTC is 00:10 on April 1 (CEST), though it would be 23:10 at the winter offset.
-        DecideCase{"DaylightSavingSpringDayIsOneDay",
-                   "daily=2",
-                   "Europe/Berlin",
-                   "2024-04-10T00:00:00Z",
-                   {{"mar30", "2024-03-30T12:00:00Z"},
-                    {"mar31-0030", "2024-03-30T23:30:00Z"},
-                    {"mar31-2330", "2024-03-31T21:30:00Z"},
-                    {"apr1-0010", "2024-03-31T22:10:00Z"}},
-                   {"apr1-0010 kept: daily, newest", "mar31-2330 kept: daily",
-                    "mar31-0030 deleted: no rule selected it",
-                    "mar30 deleted: no rule selected it"}},
+        DecideCase{
+            "DaylightSavingSpringDayIsOneDay",
+            "daily=2",
+            "Europe/Berlin",
+            "2024-04-10T00:00:00Z",
+            {{"mar30", "2024-03-30T12:00:00Z"},
+             {"mar31-0030", "2024-03-30T23:30:00Z"},
+             {"mar31-2330", "2024-03-31T21:30:00Z"},
+             {"apr1-0010", "2024-03-31T22:10:00Z"}},
+            {"apr1-0010 kept: daily, newest", "mar31-2330 kept: daily",
+             "mar31-0030 deleted: no rule selected it", "mar30 deleted: no rule selected it"}},
         // 2024-10-27 has 25 hours in Berlin: 00:30 CEST and 23:30 CET are the same day.
-        DecideCase{"DaylightSavingAutumnDayIsOneDay",
-                   "daily=2",
-                   "Europe/Berlin",
-                   "2024-11-10T00:00:00Z",
-                   {{"oct26", "2024-10-26T12:00:00Z"},
-                    {"oct27-0030", "2024-10-26T22:30:00Z"},
-                    {"oct27-2330", "2024-10-27T22:30:00Z"},
-                    {"oct28-0010", "2024-10-27T23:10:00Z"}},
-                   {"oct28-0010 kept: daily, newest", "oct27-2330 kept: daily",
-                    "oct27-0030 deleted: no rule selected it",
-                    "oct26 deleted: no rule selected it"}},
+        DecideCase{
+            "DaylightSavingAutumnDayIsOneDay",
+            "daily=2",
+            "Europe/Berlin",
+            "2024-11-10T00:00:00Z",
+            {{"oct26", "2024-10-26T12:00:00Z"},
+             {"oct27-0030", "2024-10-26T22:30:00Z"},
+             {"oct27-2330", "2024-10-27T22:30:00Z"},
+             {"oct28-0010", "2024-10-27T23:10:00Z"}},
+            {"oct28-0010 kept: daily, newest", "oct27-2330 kept: daily",
+             "oct27-0030 deleted: no rule selected it", "oct26 deleted: no rule selected it"}},
         // When the clocks go back, 02:00-03:00 happens twice (CEST, then CET): two hours.
         DecideCase{"DaylightSavingRepeatedHourIsTwoHours",
                    "hourly=3",
@@ -384,8 +383,7 @@ INSTANTIATE_TEST_SUITE_P(
                    {{"a", "2024-05-01T10:20:00Z"},
                     {"b", "2024-05-01T10:40:00Z"},
                     {"c", "2024-05-01T11:20:00Z"}},
-                   {"c kept: hourly, newest", "b deleted: no rule selected it",
-                    "a kept: hourly"}}),
+                   {"c kept: hourly, newest", "b deleted: no rule selected it", "a kept: hourly"}}),
     [](const ::testing::TestParamInfo<DecideCase>& info) { return info.param.name; });
 
 // ---- a year of simulated runs ----------------------------------------------------------------
@@ -451,7 +449,8 @@ std::vector<SimulatedRun> SimulatedRuns(const SimulationCase& c) {
 // The ids the policy's rules select from `backups`, computed the plain way: group by period
 // label, newest per group, the newest `n` groups. Only for the assertion that nothing a rule
 // selects is deleted.
-std::set<std::string> SelectedByRules(const std::vector<SimulatedRun>& backups, const RetentionPolicy& p) {
+std::set<std::string> SelectedByRules(const std::vector<SimulatedRun>& backups,
+                                      const RetentionPolicy& p) {
   std::set<std::string> selected;
   std::vector<SimulatedRun> newest_first(backups.rbegin(), backups.rend());
   for (int64_t i = 0; i < p.keep_last && i < static_cast<int64_t>(newest_first.size()); ++i) {
@@ -462,8 +461,9 @@ std::set<std::string> SelectedByRules(const std::vector<SimulatedRun>& backups, 
     for (const SimulatedRun& r : newest_first) newest.emplace(label(r), &r);
     std::vector<const SimulatedRun*> periods;
     for (auto& [_, r] : newest) periods.push_back(r);
-    std::sort(periods.begin(), periods.end(),
-              [](const SimulatedRun* a, const SimulatedRun* b) { return a->completed > b->completed; });
+    std::sort(periods.begin(), periods.end(), [](const SimulatedRun* a, const SimulatedRun* b) {
+      return a->completed > b->completed;
+    });
     for (int64_t i = 0; i < n && i < static_cast<int64_t>(periods.size()); ++i) {
       selected.insert(periods[i]->id);
     }
@@ -471,7 +471,8 @@ std::set<std::string> SelectedByRules(const std::vector<SimulatedRun>& backups, 
   by_period(p.keep_hourly, [](const SimulatedRun& r) { return r.hour_label; });
   by_period(p.keep_daily, [](const SimulatedRun& r) { return date::format("%F", r.local_day); });
   by_period(p.keep_weekly, [](const SimulatedRun& r) { return r.week_label; });
-  by_period(p.keep_monthly, [](const SimulatedRun& r) { return date::format("%Y-%m", r.local_day); });
+  by_period(p.keep_monthly,
+            [](const SimulatedRun& r) { return date::format("%Y-%m", r.local_day); });
   by_period(p.keep_yearly, [](const SimulatedRun& r) { return date::format("%Y", r.local_day); });
   return selected;
 }
@@ -480,7 +481,8 @@ std::set<std::string> SelectedByRules(const std::vector<SimulatedRun>& backups, 
 // each of the last days, of the last Sundays (and today, for this week), of the last days of
 // the months (and today, for this month); the runs of today's hours; the newest verified run;
 // minus what is older than maxAge.
-std::set<std::string> ExpectedSurvivors(const std::vector<SimulatedRun>& all, const RetentionPolicy& p) {
+std::set<std::string> ExpectedSurvivors(const std::vector<SimulatedRun>& all,
+                                        const RetentionPolicy& p) {
   std::map<date::local_days, const SimulatedRun*> last_of_day;
   for (const SimulatedRun& r : all) last_of_day[r.local_day] = &r;
   const SimulatedRun& newest = all.back();
