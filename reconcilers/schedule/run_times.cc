@@ -147,6 +147,7 @@ DueRuns DueAt(const api::Schedule& schedule, const TimeZone& zone, TimePoint las
     }
   }
   if (!latest) return due;
+  due.latest = latest;
   due.missed = static_cast<int>(std::min<int64_t>(due_count, kMaxCountedMissed + 1) - 1);
   if (starting_deadline && now - *latest > *starting_deadline) {
     due.missed += 1;  // the most recent is too late to start as well

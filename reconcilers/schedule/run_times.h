@@ -60,6 +60,9 @@ struct DueRuns {
   int missed = 0;
   // The first run time after `now`: when to look again.
   std::optional<TimePoint> next;
+  // The most recent run time in (last, now], started or missed: the new "last", so the
+  // same runs are not counted again.
+  std::optional<TimePoint> latest;
 };
 inline constexpr int kMaxCountedMissed = 1000;
 

@@ -116,6 +116,7 @@ TEST(DueAt, TheMostRecentPastTheStartingDeadlineIsMissedToo) {
                        At("2026-11-05T12:00:00Z"), 1h);
   EXPECT_FALSE(late.run.has_value());
   EXPECT_EQ(late.missed, 4);
+  EXPECT_EQ(Str(late.latest), "2026-11-05T03:00:00Z");  // counted: not to be counted again
   DueRuns in_time = DueAt(Cron("0 3 * * *"), TimeZone::Utc(), At("2026-11-01T03:00:00Z"),
                           At("2026-11-05T12:00:00Z"), 10h);
   EXPECT_EQ(Str(in_time.run), "2026-11-05T03:00:00Z");
