@@ -22,9 +22,13 @@
 #include "backup/restore_artifact.h"
 #include "backup/tar_stream.h"
 #include "tests/support/postgres_process.h"
+#include "tests/backup/test_sinks.h"
 
 namespace upkeep::backup {
 namespace {
+
+using testing::kTableChecksumsSql;
+using testing::StringSink;
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
@@ -43,30 +47,6 @@ std::string ReadWhole(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
-
-// Fails once more than `limit` bytes went through (a destination that breaks mid-run).
-class CallbackSink final : public ByteSink {
- public:
-  explicit CallbackSink(std::function<void()> on_first) : on_first_(std::move(on_first)) {}
-  absl::Status Write(std::string_view) override {
-    if (!called_) on_first_();
-    called_ = true;
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override { return absl::OkStatus(); }
-
- private:
-  std::function<void()> on_first_;
-  bool called_ = false;
-};
-
-constexpr char kTableChecksums[] =
-    "select string_agg(t.relname || ':' || t.sum, ',' order by t.relname) from ("
-    " select c.relname, (xpath('/row/s/text()', query_to_xml("
-    "   format('select md5(coalesce(string_agg(x::text, '''' order by x::text), '''')) as s "
-    "           from %I x', c.relname), false, true, '')))[1]::text as sum"
-    " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-    " where c.relkind = 'r' and n.nspname = 'public') t";
 
 class BackupRunTest : public ::testing::Test {
  protected:
@@ -155,8 +135,8 @@ TEST_F(BackupRunTest, ABackupIsEncryptedAndRestoresIdenticalTables) {
     EXPECT_EQ(stored.find(plaintext), std::string::npos) << plaintext;
   }
   ASSERT_TRUE(RestoreInto(*manifest, artifact, "restored").ok());
-  auto original = pg_->Sql("app", kTableChecksums);
-  auto restored = pg_->Sql("restored", kTableChecksums);
+  auto original = pg_->Sql("app", kTableChecksumsSql);
+  auto restored = pg_->Sql("restored", kTableChecksumsSql);
   ASSERT_TRUE(original.ok() && restored.ok());
   EXPECT_EQ(*restored, *original);
   EXPECT_THAT(*restored, HasSubstr("patients:"));
@@ -231,13 +211,12 @@ TEST_F(BackupRunTest, ATamperedArtifactIsRefusedBeforeAnythingIsRestored) {
   std::string bytes = ReadWhole(path);
   bytes[bytes.size() / 2] ^= 0x01;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  bool restored_anything = false;
-  CallbackSink target([&] { restored_anything = true; });
+  StringSink target;
   absl::Status status = RestoreArtifact(*store_, *manifest, manifest->artifacts.front(), kKey,
                                         target);
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
   EXPECT_THAT(status.message(), HasSubstr("does not match its manifest"));
-  EXPECT_FALSE(restored_anything);
+  EXPECT_EQ(target.writes, 0);  // nothing reached the target
 }
 
 TEST_F(BackupRunTest, AFolderRoundTripsFilesModesAndSymlinks) {

@@ -3,6 +3,7 @@
 // too), we read; corruption, truncation and trailing garbage are DataLoss naming the format;
 // 128 MiB streamed through both stages in flat memory.
 #include "backup/compression_stream.h"
+#include "tests/backup/test_sinks.h"
 
 #include <sys/resource.h>
 
@@ -20,25 +21,11 @@
 namespace upkeep::backup {
 namespace {
 
+using testing::StringSink;
+
 using api::v1alpha1::Compression;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-
-// Collects what reaches the end of a pipeline.
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    if (finished) return absl::FailedPreconditionError("write after finish");
-    bytes.append(data);
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override {
-    finished = true;
-    return absl::OkStatus();
-  }
-  std::string bytes;
-  bool finished = false;
-};
 
 // Keeps only a count and an order-sensitive checksum (FNV-1a), so a test can stream far more
 // than it could hold.

@@ -17,28 +17,17 @@
 #include <gtest/gtest.h>
 
 #include "backup/sha256_sink.h"
+#include "tests/backup/test_sinks.h"
 
 namespace upkeep::backup {
 namespace {
+
+using testing::StringSink;
 
 namespace fs = std::filesystem;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using std::chrono::system_clock;
-
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    bytes.append(data);
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override {
-    finished = true;
-    return absl::OkStatus();
-  }
-  std::string bytes;
-  bool finished = false;
-};
 
 std::string TempDir() {
   std::string templ = (fs::temp_directory_path() / "upkeep-store-XXXXXX").string();

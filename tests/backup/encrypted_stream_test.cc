@@ -3,6 +3,7 @@
 // point, a flipped bit anywhere, reordered or extra chunks are each a clear error, and no
 // unauthenticated byte is passed on.
 #include "backup/encrypted_stream.h"
+#include "tests/backup/test_sinks.h"
 
 #include <random>
 
@@ -12,23 +13,9 @@
 namespace upkeep::backup {
 namespace {
 
-using ::testing::HasSubstr;
+using testing::StringSink;
 
-// Collects what reaches the end of a pipeline.
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    if (finished) return absl::FailedPreconditionError("write after finish");
-    bytes.append(data);
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override {
-    finished = true;
-    return absl::OkStatus();
-  }
-  std::string bytes;
-  bool finished = false;
-};
+using ::testing::HasSubstr;
 
 const std::string kKey(32, '\x42');
 const std::string kOtherKey(32, '\x17');

@@ -8,49 +8,18 @@
 #include <gtest/gtest.h>
 
 #include "tests/support/postgres_process.h"
+#include "tests/backup/test_sinks.h"
 
 namespace upkeep::backup {
 namespace {
+
+using testing::kTableChecksumsSql;
+using testing::StringSink;
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 using upkeep::testing::PostgresProcess;
-
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    bytes.append(data);
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override { return absl::OkStatus(); }
-  std::string bytes;
-};
-
-// Calls `on_first` when the first bytes arrive, then keeps counting.
-class CallbackSink final : public ByteSink {
- public:
-  explicit CallbackSink(std::function<void()> on_first) : on_first_(std::move(on_first)) {}
-  absl::Status Write(std::string_view data) override {
-    if (bytes_ == 0) on_first_();
-    bytes_ += data.size();
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override { return absl::OkStatus(); }
-
- private:
-  std::function<void()> on_first_;
-  size_t bytes_ = 0;
-};
-
-// The contents of every table as one checksum per table, for comparing databases.
-constexpr char kTableChecksums[] =
-    "select string_agg(t.relname || ':' || t.sum, ',' order by t.relname) from ("
-    " select c.relname, (xpath('/row/s/text()', query_to_xml("
-    "   format('select md5(coalesce(string_agg(x::text, '''' order by x::text), '''')) as s "
-    "           from %I x', c.relname), false, true, '')))[1]::text as sum"
-    " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
-    " where c.relkind = 'r' and n.nspname = 'public') t";
 
 class PostgresToolsTest : public ::testing::Test {
  protected:
@@ -81,7 +50,7 @@ class PostgresToolsTest : public ::testing::Test {
   }
 
   std::string Checksums(const std::string& database) {
-    auto sums = pg_->Sql(database, kTableChecksums);
+    auto sums = pg_->Sql(database, kTableChecksumsSql);
     EXPECT_TRUE(sums.ok()) << sums.status();
     return sums.value_or("");
   }
@@ -151,7 +120,8 @@ TEST_F(PostgresToolsTest, PostgresStoppedMidDumpIsAClearFailure) {
                        "create table big as select g as id, repeat(md5(g::text), 8) as v "
                        "from generate_series(1, 300000) g")
                   .ok());
-  CallbackSink sink([&] { pg_->Kill(); });
+  StringSink sink;
+  sink.on_first_write = [&] { pg_->Kill(); };
   absl::Status status = DumpDatabase(Connection("app"), DumpFormat::kCustom, sink);
   EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
   EXPECT_THAT(status.message(), HasSubstr("pg_dump of 127.0.0.1:"));

@@ -4,6 +4,7 @@
 // the extractor refuses archives that reach outside the destination and reports truncated or
 // corrupted ones. Real files in temp dirs; GNU tar is /usr/bin/tar.
 #include "backup/tar_stream.h"
+#include "tests/backup/test_sinks.h"
 
 #include <fcntl.h>
 #include <gmock/gmock.h>
@@ -24,29 +25,13 @@
 namespace upkeep::backup {
 namespace {
 
+using testing::StringSink;
+
 namespace fs = std::filesystem;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
-
-// Collects the archive; optionally runs a fault after the first write reaches it.
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    bytes.append(data);
-    if (++writes == 1 && on_first_write) on_first_write();
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override {
-    finished = true;
-    return absl::OkStatus();
-  }
-  std::string bytes;
-  int writes = 0;
-  bool finished = false;
-  std::function<void()> on_first_write;
-};
 
 class TempDir {
  public:

@@ -2,6 +2,7 @@
 // tail, the environment is only what is given, and a failing sink or a stop request ends the
 // tool instead of leaving it running.
 #include "backup/tool_process.h"
+#include "tests/backup/test_sinks.h"
 
 #include <signal.h>
 
@@ -11,33 +12,10 @@
 namespace upkeep::backup {
 namespace {
 
+using testing::FullSink;
+using testing::StringSink;
+
 using ::testing::HasSubstr;
-
-class StringSink final : public ByteSink {
- public:
-  absl::Status Write(std::string_view data) override {
-    bytes.append(data);
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override { return absl::OkStatus(); }
-  std::string bytes;
-};
-
-// Accepts `limit` bytes, then fails like a full disk.
-class FailingSink final : public ByteSink {
- public:
-  explicit FailingSink(size_t limit) : limit_(limit) {}
-  absl::Status Write(std::string_view data) override {
-    seen_ += data.size();
-    if (seen_ > limit_) return absl::ResourceExhaustedError("the destination is full");
-    return absl::OkStatus();
-  }
-  absl::Status Finish() override { return absl::OkStatus(); }
-
- private:
-  size_t limit_;
-  size_t seen_ = 0;
-};
 
 TEST(ToolProcessTest, StreamsStdinToStdout) {
   auto cat = ToolProcess::Start({{"cat"}, ToolEnvironment(), /*with_stdin=*/true});
@@ -88,7 +66,7 @@ TEST(ToolProcessTest, AMissingToolIsNotFound) {
 TEST(ToolProcessTest, ASinkErrorEndsTheToolAndIsReturned) {
   auto yes = ToolProcess::Start({{"yes"}, ToolEnvironment()});
   ASSERT_TRUE(yes.ok());
-  FailingSink full(1 << 20);
+  FullSink full(1 << 20);
   absl::Status status = (*yes)->CopyStdoutTo(full);
   EXPECT_EQ(status.code(), absl::StatusCode::kResourceExhausted);
   ToolExit exit = (*yes)->Wait();
