@@ -50,6 +50,11 @@ class ArtifactStore {
   virtual absl::Status ReadArtifact(const std::string& id, const std::string& name,
                                     ByteSink& out) = 0;
 
+  // Keeps the outcome of a restore test beside a listed backup's manifest (replacing an
+  // earlier one); ListBackups returns it in BackupManifest::verification.
+  virtual absl::Status RecordVerification(const std::string& id,
+                                          const VerificationRecord& record) = 0;
+
   // Deletes a listed backup: manifest first, then its artifacts.
   virtual absl::Status DeleteBackup(const std::string& id) = 0;
 

@@ -146,6 +146,31 @@ absl::StatusOr<BackupManifest> ManifestFromJson(const json& j) {
   return m;
 }
 
+json VerificationToJson(const VerificationRecord& record) {
+  return {{"time", FormatTime(record.time)},
+          {"passed", record.passed},
+          {"message", record.message},
+          {"checks", record.checks}};
+}
+
+absl::StatusOr<VerificationRecord> VerificationFromJson(const json& j) {
+  if (!j.is_object() || !j.contains("passed") || !j["passed"].is_boolean()) {
+    return absl::InvalidArgumentError("verification record field passed: missing");
+  }
+  VerificationRecord record;
+  auto time = ParseTime(j.value("time", ""), "time");
+  if (!time.ok()) return time.status();
+  record.time = *time;
+  record.passed = j["passed"].get<bool>();
+  record.message = j.value("message", "");
+  if (j.contains("checks") && j["checks"].is_array()) {
+    for (const json& c : j["checks"]) {
+      if (c.is_string()) record.checks.push_back(c.get<std::string>());
+    }
+  }
+  return record;
+}
+
 std::string NewBackupId(system_clock::time_point start, std::string_view run_id) {
   std::time_t secs = system_clock::to_time_t(start);
   std::tm tm{};

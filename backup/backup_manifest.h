@@ -29,6 +29,17 @@ struct ArtifactRecord {
   std::string sha256;  // of the stored (compressed, encrypted) bytes, lowercase hex
 };
 
+// The outcome of a restore test of a backup, stored beside its manifest once known.
+struct VerificationRecord {
+  std::chrono::system_clock::time_point time;
+  bool passed = false;
+  std::string message;              // what failed, or a summary of what passed
+  std::vector<std::string> checks;  // "select count(*) from users = 42 (expect > 0): ok"
+};
+
+nlohmann::json VerificationToJson(const VerificationRecord& record);
+absl::StatusOr<VerificationRecord> VerificationFromJson(const nlohmann::json& json);
+
 struct BackupManifest {
   std::string id;  // sortable by time: see NewBackupId
   std::string policy_namespace;
@@ -45,6 +56,9 @@ struct BackupManifest {
   std::string key_fingerprint;
   std::vector<ArtifactRecord> artifacts;
   std::map<std::string, std::string> tool_versions;  // "upkeep" -> "0.1.0", "pg_dump" -> ...
+  // Not part of the manifest's JSON: the latest restore test, which the store keeps beside
+  // it (the manifest itself is never rewritten).
+  std::optional<VerificationRecord> verification;
 
   uint64_t TotalSizeBytes() const;
 };

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <system_error>
 
 namespace upkeep::backup {
@@ -79,6 +80,26 @@ absl::Status WriteFileAtomically(const std::string& dir, const std::string& name
     return status;
   }
   return FsyncDir(dir);
+}
+
+// A small JSON file (a manifest, a verification record); "" problem when fine.
+std::optional<nlohmann::json> ReadSmallJson(const std::string& path, std::string& problem) {
+  std::error_code ec;
+  const auto size = fs::file_size(path, ec);
+  if (ec) return std::nullopt;
+  if (size > kMaxManifestBytes) {
+    problem = "larger than 1 MiB";
+    return std::nullopt;
+  }
+  std::string text(size, '\0');
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  bool read = fd >= 0 && ::read(fd, text.data(), text.size()) == static_cast<ssize_t>(size);
+  if (fd >= 0) ::close(fd);
+  if (!read) {
+    problem = "unreadable";
+    return std::nullopt;
+  }
+  return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
 }
 
 class FileArtifactWriter final : public ArtifactWriter {
@@ -190,33 +211,35 @@ absl::StatusOr<std::vector<BackupManifest>> DirectoryStore::ListBackups(
     if (!entry.is_directory() || entry.is_symlink()) continue;
     const std::string id = entry.path().filename().string();
     const std::string path = entry.path().string() + "/" + kManifestFileName;
-    std::error_code size_ec;
-    const auto size = fs::file_size(path, size_ec);
-    if (size_ec) continue;  // no manifest: not a backup (yet)
-    auto note = [&](const std::string& problem) {
-      if (problems) problems->push_back(path + ": " + problem);
+    auto note = [&](const std::string& file, const std::string& problem) {
+      if (problems) problems->push_back(file + ": " + problem);
     };
-    if (size > kMaxManifestBytes) {
-      note("larger than 1 MiB");
-      continue;
+    std::string problem;
+    std::optional<nlohmann::json> json = ReadSmallJson(path, problem);
+    if (!json) {
+      if (!problem.empty()) note(path, problem);
+      continue;  // no manifest: not a backup (yet)
     }
-    std::string text(size, '\0');
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || ::read(fd, text.data(), text.size()) != static_cast<ssize_t>(size)) {
-      if (fd >= 0) ::close(fd);
-      note("unreadable");
-      continue;
-    }
-    ::close(fd);
-    nlohmann::json json = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
-    auto manifest = ManifestFromJson(json);
+    auto manifest = ManifestFromJson(*json);
     if (!manifest.ok()) {
-      note(std::string(manifest.status().message()));
+      note(path, std::string(manifest.status().message()));
       continue;
     }
     if (manifest->id != id) {
-      note("its id \"" + manifest->id + "\" is not its folder's name");
+      note(path, "its id \"" + manifest->id + "\" is not its folder's name");
       continue;
+    }
+    const std::string verification_path = entry.path().string() + "/" + kVerificationFileName;
+    problem.clear();
+    if (auto verification = ReadSmallJson(verification_path, problem)) {
+      auto record = VerificationFromJson(*verification);
+      if (record.ok()) {
+        manifest->verification = std::move(*record);
+      } else {
+        note(verification_path, std::string(record.status().message()));
+      }
+    } else if (!problem.empty()) {
+      note(verification_path, problem);
     }
     backups.push_back(std::move(*manifest));
   }
@@ -252,6 +275,17 @@ absl::Status DirectoryStore::ReadArtifact(const std::string& id, const std::stri
   ::close(fd);
   if (!status.ok()) return status;
   return out.Finish();
+}
+
+absl::Status DirectoryStore::RecordVerification(const std::string& id,
+                                               const VerificationRecord& record) {
+  if (!IsSafeName(id)) return absl::InvalidArgumentError("unsafe backup id \"" + id + "\"");
+  const std::string dir = root_ + "/" + id;
+  if (::access((dir + "/" + kManifestFileName).c_str(), F_OK) != 0) {
+    return absl::NotFoundError("backup " + id + " is not at " + Location());
+  }
+  return WriteFileAtomically(dir, kVerificationFileName,
+                             VerificationToJson(record).dump(2) + "\n");
 }
 
 absl::Status DirectoryStore::DeleteBackup(const std::string& id) {
