@@ -48,6 +48,63 @@ std::string ReadWhole(const fs::path& path) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// A directory store that calls `on_first_write` when the first encrypted chunk of an
+// artifact arrives (not the 27-byte header written before the source starts): the moment to
+// break the source, deterministically mid-run.
+class FirstWriteHook final : public ArtifactStore {
+ public:
+  FirstWriteHook(ArtifactStore& store, std::function<void()> on_first_write)
+      : store_(store), on_first_write_(std::move(on_first_write)) {}
+  std::string Location() const override { return store_.Location(); }
+  absl::StatusOr<std::unique_ptr<ArtifactWriter>> CreateArtifact(
+      const std::string& id, const std::string& name) override {
+    auto writer = store_.CreateArtifact(id, name);
+    if (!writer.ok()) return writer;
+    return std::unique_ptr<ArtifactWriter>(new HookedWriter(std::move(*writer), this));
+  }
+  absl::Status CommitManifest(const BackupManifest& m) override {
+    return store_.CommitManifest(m);
+  }
+  absl::StatusOr<std::vector<BackupManifest>> ListBackups(
+      std::vector<std::string>* problems) override {
+    return store_.ListBackups(problems);
+  }
+  absl::Status ReadArtifact(const std::string& id, const std::string& name,
+                            ByteSink& out) override {
+    return store_.ReadArtifact(id, name, out);
+  }
+  absl::Status RecordVerification(const std::string& id,
+                                  const VerificationRecord& record) override {
+    return store_.RecordVerification(id, record);
+  }
+  absl::Status DeleteBackup(const std::string& id) override { return store_.DeleteBackup(id); }
+  absl::StatusOr<std::vector<std::string>> RemoveIncomplete(
+      const std::set<std::string>& in_progress) override {
+    return store_.RemoveIncomplete(in_progress);
+  }
+
+ private:
+  class HookedWriter final : public ArtifactWriter {
+   public:
+    HookedWriter(std::unique_ptr<ArtifactWriter> inner, FirstWriteHook* hook)
+        : inner_(std::move(inner)), hook_(hook) {}
+    absl::Status Write(std::string_view data) override {
+      if (data.size() > 1024 && hook_->on_first_write_) {
+        std::exchange(hook_->on_first_write_, nullptr)();
+      }
+      return inner_->Write(data);
+    }
+    absl::Status Finish() override { return inner_->Finish(); }
+    void Abort() override { inner_->Abort(); }
+
+   private:
+    std::unique_ptr<ArtifactWriter> inner_;
+    FirstWriteHook* hook_;
+  };
+  ArtifactStore& store_;
+  std::function<void()> on_first_write_;
+};
+
 class BackupRunTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -159,13 +216,10 @@ TEST_F(BackupRunTest, PostgresKilledMidDumpFailsClearlyAndDeletesNothing) {
                        "create table big as select g as id, repeat(md5(g::text), 8) as v "
                        "from generate_series(1, 300000) g")
                   .ok());
-  // Kill the server once the dump is under way: from another thread, a moment in.
-  std::thread killer([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    pg_->Kill();
-  });
-  auto failed = RunBackup(Request("app", "run-bad"), *store_);
-  killer.join();
+  // Kill the server once the dump is under way: when its first 64 KiB chunk reaches the
+  // destination (the dump is about 10 MiB compressed).
+  FirstWriteHook hooked(*store_, [&] { pg_->Kill(); });
+  auto failed = RunBackup(Request("app", "run-bad"), hooked);
   ASSERT_FALSE(failed.ok());
   EXPECT_EQ(failed.status().code(), absl::StatusCode::kUnavailable) << failed.status();
   EXPECT_THAT(failed.status().message(), HasSubstr("pg_dump"));
