@@ -2,7 +2,7 @@
 // figures and the targets; it never asserts. Run by hand through
 // bench/run-backup-bench.sh; not part of the test suite.
 //
-//   backup_bench [--size-mb N] [--runs N] [--zstd-workers N] [--timeout-s S]
+//   backup_bench [--size-mb N] [--runs N] [--zstd-workers N] [--timeout-s S] [--pipeline-fsync]
 //
 // One throwaway PostgreSQL 15 (tests/support/postgres_process.h, on 127.0.0.1, settings for a
 // bulk load) gets a database filled to about N MB (10^6 bytes, pg_database_size) of
@@ -73,6 +73,7 @@ struct Options {
   int runs = 2;
   int zstd_workers = -1;  // -1: the literal `zstd -3` (the CLI's default, -T1)
   int timeout_s = 0;      // 0: 60 + 0.3 per MB
+  bool pipeline_fsync = false;  // `&& sync FILE` after the pipeline, as the runner fsyncs
 };
 
 struct Outcome {
@@ -82,6 +83,7 @@ struct Outcome {
   long max_rss_kib = -1;  // wait4's ru_maxrss, or the child's VmHWM for the runner
   long start_rss_kib = -1;
   uint64_t bytes = 0;     // dump bytes (pg_dump) or output bytes (pipeline, runner)
+  double cpu_seconds = 0; // user + system of the child and the descendants it waited for
 };
 
 long StatusKib(const std::string& field) {
@@ -140,6 +142,8 @@ Outcome WaitChild(pid_t pid, int fd, Clock::time_point start, std::chrono::secon
   }
   if (fd >= 0) close(fd);
   out.max_rss_kib = usage.ru_maxrss;
+  out.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                    static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   if (killed) return out;
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
     out.ok = true;
@@ -291,11 +295,13 @@ bool ParseOptions(int argc, char** argv, Options& o) {
       o.runs = static_cast<int>(*v);
     } else if (a == "--zstd-workers" && (v = value()) && *v >= 0 && *v <= 64) {
       o.zstd_workers = static_cast<int>(*v);
+    } else if (a == "--pipeline-fsync") {
+      o.pipeline_fsync = true;
     } else if (a == "--timeout-s" && (v = value()) && *v >= 10) {
       o.timeout_s = static_cast<int>(*v);
     } else {
       std::cerr << "usage: backup_bench [--size-mb N>=16] [--runs 1..20] [--zstd-workers N]"
-                   " [--timeout-s S>=10]\n";
+                   " [--timeout-s S>=10] [--pipeline-fsync]\n";
       return false;
     }
   }
@@ -367,7 +373,8 @@ struct Bench {
     if (options.zstd_workers >= 0) zstd += " -T" + std::to_string(options.zstd_workers);
     std::string dump;
     for (const auto& a : PgDumpArgs()) dump += (dump.empty() ? "" : " ") + a;
-    return dump + " | " + zstd + " | openssl enc -aes-256-ctr -pass pass:x -pbkdf2 > " + out_file;
+    return dump + " | " + zstd + " | openssl enc -aes-256-ctr -pass pass:x -pbkdf2 > " + out_file +
+           (options.pipeline_fsync ? " && sync " + out_file : "");
   }
   std::chrono::seconds Timeout() const { return std::chrono::seconds(options.timeout_s); }
 
@@ -519,7 +526,7 @@ int main(int argc, char** argv) {
   std::cout << "  upkeep:   RunBackup → DirectoryStore (zstd 3, 2 workers; AES-256-GCM; SHA-256;"
                " fsync)\n\n";
   std::cout << "  run  " << Pad("tool", 24, false) << Pad("wall s", 9) << Pad("DB MB/s", 10)
-            << Pad("dump MB/s", 11) << Pad("out MB", 9) << Pad("peak RSS MiB", 14) << "\n";
+            << Pad("dump MB/s", 11) << Pad("out MB", 9) << Pad("peak RSS MiB", 14) << Pad("CPU s", 8) << "\n";
   for (const Row& r : rows) {
     const Outcome& o = r.outcome;
     std::cout << "  " << Pad(std::to_string(r.run), 3, false) << "  " << Pad(r.tool, 24, false);
@@ -532,10 +539,11 @@ int main(int argc, char** argv) {
               << Pad(Fixed(dump_bytes / kMB / o.seconds, 1), 11)
               << Pad(is_dump ? "-" : Fixed(o.bytes / kMB, 1), 9)
               << Pad(r.tool.rfind("pipeline", 0) == 0 ? "-" : Fixed(o.max_rss_kib / 1024.0, 1), 14)
-              << "\n";
+              << Pad(Fixed(o.cpu_seconds, 1), 8) << "\n";
   }
   std::cout << "  (peak RSS: pg_dump's own ru_maxrss; the runner's own VmHWM in its forked child,"
-               " pg_dump not counted)\n";
+               " pg_dump not counted;\n"
+               "   CPU s: user + system of every process of the row, pg_dump included)\n";
 
   auto best = [&](const std::string& tool) -> std::optional<Outcome> {
     std::optional<Outcome> b;
