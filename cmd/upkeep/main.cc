@@ -17,11 +17,13 @@ constexpr char kUsage[] =
     "  dev         run the embedded API server and the operator together, with the CRDs\n"
     "              and examples applied\n"
     "  apiserver   run the embedded Kubernetes-compatible API server\n"
+    "  backup      backups: 'backup list NAMESPACE/NAME' shows a BackupPolicy's backups,\n"
+    "              'backup restore NAMESPACE/NAME ...' restores one into a database or folder\n"
+    "  run         'run backup NAMESPACE/NAME': one run now (what an executor Job runs)\n"
     "  certs       certificates: 'certs export NAMESPACE/NAME --dir DIR' writes a\n"
     "              CertRenewal's files for a server on this host (nginx)\n"
     "  version     print the version\n"
     "\n"
-    "Coming next: run, backup.\n"
     "Run 'upkeep <command> --help' for a command's flags.\n";
 
 }  // namespace
@@ -39,6 +41,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (command == "apiserver") return upkeep::cmd::RunApiserver(args);
+  if (command == "backup") return upkeep::cmd::RunBackupCommand(args);
+  if (command == "run") return upkeep::cmd::RunRunCommand(args);
   if (command == "certs") return upkeep::cmd::RunCerts(args);
   if (command == "controller") return upkeep::cmd::RunController(args);
   if (command == "dev") return upkeep::cmd::RunDev(args);
