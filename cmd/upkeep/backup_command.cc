@@ -1,6 +1,6 @@
 // `upkeep backup list|restore` and `upkeep run backup`: a BackupPolicy's backups from the
 // command line, and the one run a Job executes (policy_backups.h, backup_listing.h,
-// backup_restore.h, backup_run_report.h).
+// backup_restore.h; reconcilers/backup/policy_run.h for the run).
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -8,17 +8,20 @@
 #include "backup/backup_run.h"
 #include "cmd/upkeep/backup_listing.h"
 #include "cmd/upkeep/backup_restore.h"
-#include "cmd/upkeep/backup_run_report.h"
 #include "cmd/upkeep/commands.h"
 #include "cmd/upkeep/flags.h"
-#include "cmd/upkeep/policy_backups.h"
 #include "cmd/upkeep/stop_signal.h"
+#include "reconcilers/backup/policy_backups.h"
+#include "reconcilers/backup/policy_run.h"
+#include "reconcilers/backup/run_report.h"
 #include "controller/client/client_config.h"
 #include "controller/client/kube_client.h"
 #include "controller/object/kube_time.h"
 
 namespace upkeep::cmd {
 namespace {
+
+using namespace reconcilers::backup;  // the policy's Secrets, destination and run report
 
 constexpr int kUsageError = 2;
 
@@ -291,7 +294,10 @@ int RunBackupNow(const std::vector<std::string>& args) {
   StopSignal stop;
 
   auto report_failure = [&](const absl::Status& status) {
-    std::string line = ReportLine(BackupFailedReport(run_id, status));
+    reconcilers::backup::PolicyRunOutcome failed;
+    failed.run_id = run_id;
+    failed.message = std::string(status.message());
+    std::string line = ReportLine(RunReport(failed));
     std::cout << line << "\n";
     WriteTerminationMessage(termination_log, line);
     return Fail("run backup", status);
@@ -300,16 +306,18 @@ int RunBackupNow(const std::vector<std::string>& args) {
   if (!client.ok()) return report_failure(client.status());
   auto policy = ReadBackupPolicy(**client, inv.ns, inv.name);
   if (!policy.ok()) return report_failure(policy.status());
-  const std::string volume_root = VolumeRootFrom(Flag(inv, "volume-root"));
-  auto store = OpenBackupDestination(*policy, volume_root);
-  if (!store.ok()) return report_failure(store.status());
-  auto request = BackupRunRequestFor(**client, *policy, run_id, volume_root);
-  if (!request.ok()) return report_failure(request.status());
-  auto manifest = backup::RunBackup(*request, **store, stop.token());
-  if (!manifest.ok()) return report_failure(manifest.status());
-  std::string line = ReportLine(BackupSucceededReport(*manifest, (*store)->Location()));
+  reconcilers::backup::PolicyRunOptions options;
+  options.run_id = run_id;
+  options.volume_root = VolumeRootFrom(Flag(inv, "volume-root"));
+  reconcilers::backup::PolicyRunOutcome outcome =
+      reconcilers::backup::RunPolicyBackup(**client, *policy, options, stop.token());
+  std::string line = ReportLine(RunReport(outcome));
   std::cout << line << "\n";
   WriteTerminationMessage(termination_log, line);
+  if (!outcome.succeeded) {
+    std::cerr << "upkeep run backup: " << outcome.message << "\n";
+    return 1;
+  }
   return 0;
 }
 

@@ -5,6 +5,7 @@
 
 #include "controller/logging/log_level.h"
 #include "controller/logging/log_sink.h"
+#include "reconcilers/backup/backuppolicy_reconciler.h"
 #include "reconcilers/certs/certrenewal_reconciler.h"
 
 namespace upkeep::cmd {
@@ -67,6 +68,11 @@ int RunOperator(controller::ManagerOptions options, const StopSignal& stop,
   if (command == "dev") acme.solver_address = "127.0.0.1";
   if (const char* pod_ip = std::getenv("POD_IP")) acme.solver_pod_ip = pod_ip;
   reconcilers::certs::CertRenewalController certs(**manager, acme);
+  reconcilers::backup::BackupPolicyControllerOptions backup;
+  // On one machine backups run in the process; in a cluster each run is a Job.
+  if (command == "dev") backup.default_mode = api::v1alpha1::ExecutorSpec::Mode::kInline;
+  if (const char* image = std::getenv("UPKEEP_IMAGE")) backup.runner_image = image;
+  reconcilers::backup::BackupPolicyController backups(**manager, backup);
   log.Info("Starting manager", {{"identity", (*manager)->identity()}});
   absl::Status result = (*manager)->Run(stop.token());
   if (!result.ok()) {

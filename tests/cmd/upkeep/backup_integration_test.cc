@@ -21,6 +21,7 @@
 #include "controller/manifests/manifests.h"
 #include "crds/v1alpha1/group_version.h"
 #include "tests/support/apiserver_process.h"
+#include "tests/support/upkeep_binary.h"
 #include "tests/support/postgres_process.h"
 
 namespace upkeep::cmd {
@@ -70,11 +71,7 @@ std::map<std::string, std::string> Tree(const fs::path& dir) {
   return out;
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using upkeep::testing::CommandResult;
 
 class BackupCommandIntegrationTest : public ::testing::Test {
  protected:
@@ -155,46 +152,9 @@ class BackupCommandIntegrationTest : public ::testing::Test {
 
   // Runs the binary with the test server's kubeconfig and `env` added to the environment.
   CommandResult RunUpkeep(std::vector<std::string> args, const std::vector<std::string>& env = {}) {
-    const char* env_bin = std::getenv("UPKEEP_BIN");
-    std::string bin = env_bin != nullptr && *env_bin != '\0' ? env_bin : UPKEEP_BIN_PATH;
-    const std::string out_path = dir_ + "/stdout";
-    const std::string err_path = dir_ + "/stderr";
-    std::vector<std::string> argv_strings{bin};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    std::vector<std::string> env_strings = env;
-    env_strings.push_back("HOME=" + dir_);
-    env_strings.push_back("KUBECONFIG=" + server_->kubeconfig_path());
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string var = *e;
-      if (var.rfind("KUBECONFIG=", 0) != 0 && var.rfind("KUBERNETES_SERVICE_HOST=", 0) != 0 &&
-          var.rfind("HOME=", 0) != 0 && var.rfind("PG", 0) != 0) {
-        env_strings.push_back(var);
-      }
-    }
-    std::vector<char*> argv, envp;
-    for (std::string& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (std::string& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-    CommandResult result;
-    int status = 0;
-    if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
-      result.exit_code = WEXITSTATUS(status);
-    }
-    result.out = Read(out_path);
-    result.err = Read(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    return result;
+    std::vector<std::string> with = env;
+    with.push_back("KUBECONFIG=" + server_->kubeconfig_path());
+    return upkeep::testing::RunUpkeepBinary(UPKEEP_BIN_PATH, args, dir_, with);
   }
 
   // `upkeep run backup`, its report parsed; the termination log is a file in the scratch dir.

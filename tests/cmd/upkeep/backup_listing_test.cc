@@ -1,15 +1,12 @@
-// The `upkeep backup list` table and JSON, and `upkeep run backup`'s one-line report.
+// The `upkeep backup list` table and JSON.
 #include "cmd/upkeep/backup_listing.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "cmd/upkeep/backup_run_report.h"
-
 namespace upkeep::cmd {
 namespace {
 
-using ::testing::HasSubstr;
 using namespace std::chrono_literals;
 
 api::v1alpha1::BackupRecord Record(const std::string& id, bool verified) {
@@ -75,39 +72,6 @@ TEST(BackupListJsonTest, HoldsManifestsNewestFirstVerifiedAndProblems) {
   EXPECT_EQ(j["backups"][0]["verified"], false);
   EXPECT_TRUE(j["backups"][1]["verified"].is_null());
   EXPECT_EQ(j["problems"], nlohmann::json::array({"x: damaged"}));
-}
-
-TEST(BackupRunReportTest, SucceededHasIdSizeFirstSha256AndArtifacts) {
-  using namespace std::chrono;
-  backup::BackupManifest m =
-      Manifest("20260101T000000Z-r1", sys_days{2026y / 1 / 1}, {"a.dump", "b.dump"}, 5);
-  m.artifacts[0].sha256 = std::string(64, 'f');
-  nlohmann::json report = BackupSucceededReport(m, "file:///b/ns/p");
-  EXPECT_EQ(report["result"], "Succeeded");
-  EXPECT_EQ(report["id"], "20260101T000000Z-r1");
-  EXPECT_EQ(report["sizeBytes"], 10);
-  EXPECT_EQ(report["sha256"], std::string(64, 'f'));
-  EXPECT_EQ(report["artifacts"], nlohmann::json::array({"a.dump", "b.dump"}));
-  EXPECT_EQ(report["completionTime"], "2026-01-01T00:00:00Z");
-  std::string line = ReportLine(report);
-  EXPECT_EQ(line.find('\n'), std::string::npos);
-  EXPECT_EQ(nlohmann::json::parse(line), report);
-}
-
-TEST(BackupRunReportTest, ALongReportFitsTheTerminationMessage) {
-  using namespace std::chrono;
-  std::vector<std::string> names;
-  for (int i = 0; i < 300; ++i) names.push_back("database_" + std::to_string(i) + ".dump.zst.enc");
-  nlohmann::json report =
-      BackupSucceededReport(Manifest("id", sys_days{2026y / 1 / 1}, names, 1), "file:///b");
-  std::string line = ReportLine(report);
-  EXPECT_LE(line.size(), kTerminationMessageLimit);
-  EXPECT_EQ(nlohmann::json::parse(line)["artifacts"], 300);
-
-  std::string failed =
-      ReportLine(BackupFailedReport("r", absl::UnavailableError(std::string(10000, 'x'))));
-  EXPECT_LE(failed.size(), kTerminationMessageLimit);
-  EXPECT_THAT(failed, HasSubstr("\"result\":\"Failed\""));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@
 #include "tests/crypto/openssl_scratch_dir.h"
 #include "tests/crypto/test_pki.h"
 #include "tests/support/apiserver_process.h"
+#include "tests/support/upkeep_binary.h"
 
 namespace upkeep::cmd {
 namespace {
@@ -71,11 +72,7 @@ std::map<std::string, std::pair<std::string, mode_t>> Snapshot(const fs::path& d
   return out;
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using upkeep::testing::CommandResult;
 
 class CertsExportIntegrationTest : public ::testing::Test {
  protected:
@@ -143,50 +140,12 @@ class CertsExportIntegrationTest : public ::testing::Test {
     return scratch_.Openssl(arguments);
   }
 
-  // Runs the real binary with KUBECONFIG set to `kubeconfig_env` ("" = unset). Everything
-  // the child needs is prepared before fork(): this process has threads.
+  // Runs the real binary with KUBECONFIG set to `kubeconfig_env` ("" = unset).
   CommandResult RunUpkeep(const std::vector<std::string>& args,
                           const std::string& kubeconfig_env = "") {
-    const char* env_bin = std::getenv("UPKEEP_BIN");
-    std::string bin = env_bin != nullptr && *env_bin != '\0' ? env_bin : UPKEEP_BIN_PATH;
-    const std::string out_path = scratch_.path() + "/stdout";
-    const std::string err_path = scratch_.path() + "/stderr";
-    std::vector<std::string> argv_strings{bin};
-    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-    // No in-cluster or ~/.kube/config fallback may answer instead of the test's server.
-    std::vector<std::string> env_strings{"HOME=" + scratch_.path()};
-    if (!kubeconfig_env.empty()) env_strings.push_back("KUBECONFIG=" + kubeconfig_env);
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string var = *e;
-      if (var.rfind("KUBECONFIG=", 0) != 0 && var.rfind("KUBERNETES_SERVICE_HOST=", 0) != 0 &&
-          var.rfind("HOME=", 0) != 0) {
-        env_strings.push_back(var);
-      }
-    }
-    std::vector<char*> argv, envp;
-    for (std::string& a : argv_strings) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    for (std::string& e : env_strings) envp.push_back(e.data());
-    envp.push_back(nullptr);
-
-    pid_t pid = ::fork();
-    if (pid == 0) {
-      int out = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      int err = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (out < 0 || err < 0 || ::dup2(out, 1) < 0 || ::dup2(err, 2) < 0) ::_exit(127);
-      ::execve(argv[0], argv.data(), envp.data());
-      ::_exit(127);
-    }
-    CommandResult result;
-    int status = 0;
-    if (pid > 0 && ::waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
-      result.exit_code = WEXITSTATUS(status);
-    }
-    result.out = Read(out_path);
-    result.err = Read(err_path);
-    fs::remove(out_path);
-    fs::remove(err_path);
-    return result;
+    std::vector<std::string> env;
+    if (!kubeconfig_env.empty()) env.push_back("KUBECONFIG=" + kubeconfig_env);
+    return upkeep::testing::RunUpkeepBinary(UPKEEP_BIN_PATH, args, scratch_.path(), env);
   }
 
   OpensslScratchDir scratch_;

@@ -1,4 +1,4 @@
-#include "cmd/upkeep/policy_backups.h"
+#include "reconcilers/backup/policy_backups.h"
 
 #include <cstdlib>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include "controller/client/api_error.h"
 #include "crds/v1alpha1/group_version.h"
 
-namespace upkeep::cmd {
+namespace upkeep::reconcilers::backup {
 namespace {
 
 namespace fs = std::filesystem;
@@ -126,28 +126,28 @@ absl::StatusOr<std::string> BackupFolder(const BackupPolicy& policy,
                                   "upkeep yet; use destination.local or destination.volume");
 }
 
-absl::StatusOr<std::unique_ptr<backup::ArtifactStore>> OpenBackupDestination(
+absl::StatusOr<std::unique_ptr<upkeep::backup::ArtifactStore>> OpenBackupDestination(
     const BackupPolicy& policy, const std::string& volume_root) {
   absl::StatusOr<std::string> folder = BackupFolder(policy, volume_root);
   if (!folder.ok()) return folder.status();
-  absl::StatusOr<std::unique_ptr<backup::DirectoryStore>> store =
-      backup::DirectoryStore::Open(*folder);
+  absl::StatusOr<std::unique_ptr<upkeep::backup::DirectoryStore>> store =
+      upkeep::backup::DirectoryStore::Open(*folder);
   if (!store.ok()) return store.status();
-  return std::unique_ptr<backup::ArtifactStore>(std::move(*store));
+  return std::unique_ptr<upkeep::backup::ArtifactStore>(std::move(*store));
 }
 
-absl::StatusOr<backup::BackupRunRequest> BackupRunRequestFor(controller::KubeClient& client,
+absl::StatusOr<upkeep::backup::BackupRunRequest> BackupRunRequestFor(controller::KubeClient& client,
                                                              const BackupPolicy& policy,
                                                              const std::string& run_id,
                                                              const std::string& volume_root) {
-  backup::BackupRunRequest request;
+  upkeep::backup::BackupRunRequest request;
   request.policy_namespace = policy.metadata.namespace_;
   request.policy_name = policy.metadata.name;
   request.policy_uid = policy.metadata.uid;
   request.run_id = run_id;
   request.compression = policy.spec.compression;
   if (const auto* pg = std::get_if<api::v1alpha1::PostgresSource>(&policy.spec.source)) {
-    backup::PostgresBackupSource source;
+    upkeep::backup::PostgresBackupSource source;
     source.connection.host = pg->host;
     source.connection.port = static_cast<int>(pg->port);
     source.connection.user = pg->user;
@@ -161,19 +161,19 @@ absl::StatusOr<backup::BackupRunRequest> BackupRunRequestFor(controller::KubeCli
       source.connection.password = std::move(*password);
     }
     source.format = pg->format == api::v1alpha1::PostgresDumpFormat::kPlain
-                        ? backup::DumpFormat::kPlain
-                        : backup::DumpFormat::kCustom;
+                        ? upkeep::backup::DumpFormat::kPlain
+                        : upkeep::backup::DumpFormat::kCustom;
     request.source = std::move(source);
   } else if (const auto* volume = std::get_if<api::v1alpha1::VolumeSource>(&policy.spec.source)) {
     absl::StatusOr<fs::path> path =
         InsideClaim(volume_root, volume->claim_name, volume->path, "spec.source.volume.path");
     if (!path.ok()) return path.status();
     request.source =
-        backup::DirectoryBackupSource{path->string(), volume->files.include, volume->files.exclude};
+        upkeep::backup::DirectoryBackupSource{path->string(), volume->files.include, volume->files.exclude};
   } else {
     const auto& local = std::get<api::v1alpha1::LocalSource>(policy.spec.source);
     request.source =
-        backup::DirectoryBackupSource{local.path, local.files.include, local.files.exclude};
+        upkeep::backup::DirectoryBackupSource{local.path, local.files.include, local.files.exclude};
   }
   absl::StatusOr<std::string> key = ReadBackupKey(client, policy);
   if (!key.ok()) return key.status();
@@ -181,4 +181,4 @@ absl::StatusOr<backup::BackupRunRequest> BackupRunRequestFor(controller::KubeCli
   return request;
 }
 
-}  // namespace upkeep::cmd
+}  // namespace upkeep::reconcilers::backup

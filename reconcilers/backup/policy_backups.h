@@ -23,7 +23,7 @@
 #include "controller/client/kube_client.h"
 #include "crds/v1alpha1/backup_policy.h"
 
-namespace upkeep::cmd {
+namespace upkeep::reconcilers::backup {
 
 // Where volume claims are mounted when neither --volume-root nor $UPKEEP_VOLUME_ROOT is set.
 inline constexpr char kDefaultVolumeRoot[] = "/var/lib/upkeep/volumes";
@@ -55,13 +55,13 @@ absl::StatusOr<std::string> BackupFolder(const api::v1alpha1::BackupPolicy& poli
                                          const std::string& volume_root);
 
 // The destination as a store (created when missing).
-absl::StatusOr<std::unique_ptr<backup::ArtifactStore>> OpenBackupDestination(
+absl::StatusOr<std::unique_ptr<upkeep::backup::ArtifactStore>> OpenBackupDestination(
     const api::v1alpha1::BackupPolicy& policy, const std::string& volume_root);
 
 // Everything RunBackup needs for one run of the policy: the source (with the database
 // password read from its Secret), the compression and the key.
-absl::StatusOr<backup::BackupRunRequest> BackupRunRequestFor(
+absl::StatusOr<upkeep::backup::BackupRunRequest> BackupRunRequestFor(
     controller::KubeClient& client, const api::v1alpha1::BackupPolicy& policy,
     const std::string& run_id, const std::string& volume_root);
 
-}  // namespace upkeep::cmd
+}  // namespace upkeep::reconcilers::backup
