@@ -2,7 +2,9 @@
 # Installs every Debian package upkeep needs (idempotent), then configures and builds.
 #   scripts/setup.sh                 release build in build/
 #   UPKEEP_SANITIZE=1 scripts/setup.sh   ASan+UBSan build in build-asan/
-# Only apt-get is used; nothing else is downloaded.
+# apt-get installs the Debian packages; the one exception is s3rver (an S3-compatible test
+# server, not packaged in Debian) for the S3 destination's integration tests, which npm
+# installs at a pinned version into build-tools/s3rver (git-ignored, skipped when present).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +41,19 @@ fi
 if ! command -v kubectl >/dev/null; then
   # kubectl is not packaged in Debian 12; the end-to-end tests that need it skip without it.
   echo "setup: note: kubectl not found; kubectl end-to-end tests will be skipped" >&2
+fi
+
+s3rver_version=3.7.1
+s3rver_dir=build-tools/s3rver
+if grep -qs "\"version\": \"$s3rver_version\"" "$s3rver_dir/node_modules/s3rver/package.json"; then
+  :  # already there
+elif command -v npm >/dev/null; then
+  echo "setup: installing s3rver $s3rver_version into $s3rver_dir (S3 integration tests)"
+  mkdir -p "$s3rver_dir"
+  npm install --prefix "$s3rver_dir" --no-audit --no-fund --loglevel=error \
+    "s3rver@$s3rver_version" >/dev/null
+else
+  echo "setup: note: npm not found; the S3 integration tests will fail without s3rver" >&2
 fi
 
 build_dir=build
