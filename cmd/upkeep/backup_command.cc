@@ -185,7 +185,7 @@ int RunList(const std::vector<std::string>& raw_args) {
   if (!client.ok()) return Fail("backup list", client.status());
   auto policy = ReadBackupPolicy(**client, inv.ns, inv.name);
   if (!policy.ok()) return Fail("backup list", policy.status());
-  auto store = OpenBackupDestination(*policy, VolumeRootFrom(Flag(inv, "volume-root")));
+  auto store = OpenBackupDestination(**client, *policy, VolumeRootFrom(Flag(inv, "volume-root")));
   if (!store.ok()) return Fail("backup list", store.status());
   std::vector<std::string> problems;
   auto manifests = (*store)->ListBackups(&problems);
@@ -239,7 +239,7 @@ int RunRestore(const std::vector<std::string>& args) {
   if (!client.ok()) return Fail("backup restore", client.status());
   auto policy = ReadBackupPolicy(**client, inv.ns, inv.name);
   if (!policy.ok()) return Fail("backup restore", policy.status());
-  auto store = OpenBackupDestination(*policy, VolumeRootFrom(Flag(inv, "volume-root")));
+  auto store = OpenBackupDestination(**client, *policy, VolumeRootFrom(Flag(inv, "volume-root")));
   if (!store.ok()) return Fail("backup restore", store.status());
   std::vector<std::string> problems;
   auto manifests = (*store)->ListBackups(&problems);

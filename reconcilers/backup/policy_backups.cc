@@ -5,6 +5,7 @@
 
 #include "apiserver/api/base64.h"
 #include "backup/directory_store.h"
+#include "backup/s3_store.h"
 #include "controller/client/api_error.h"
 #include "crds/v1alpha1/group_version.h"
 
@@ -120,14 +121,29 @@ absl::StatusOr<std::string> BackupFolder(const BackupPolicy& policy,
     if (!folder.ok()) return folder.status();
     return (*folder / policy_part).lexically_normal().string();
   }
-  return absl::UnimplementedError("BackupPolicy " + policy.metadata.namespace_ + "/" +
-                                  policy.metadata.name +
-                                  ": s3 destinations are not supported by this version of "
-                                  "upkeep yet; use destination.local or destination.volume");
+  return absl::InvalidArgumentError("BackupPolicy " + policy.metadata.namespace_ + "/" +
+                                    policy.metadata.name +
+                                    ": an s3 destination is a bucket, not a folder");
 }
 
 absl::StatusOr<std::unique_ptr<upkeep::backup::ArtifactStore>> OpenBackupDestination(
-    const BackupPolicy& policy, const std::string& volume_root) {
+    controller::KubeClient& client, const BackupPolicy& policy, const std::string& volume_root) {
+  if (const auto* s3 = std::get_if<api::v1alpha1::S3Destination>(&policy.spec.destination)) {
+    const std::string& ns = policy.metadata.namespace_;
+    const std::string& secret = s3->credentials_secret_ref.name;
+    const std::string field = "spec.destination.s3.credentialsSecretRef";
+    upkeep::backup::S3Credentials credentials;
+    auto id = ReadSecretKey(client, ns, {secret, api::v1alpha1::kS3AccessKeyIdKey}, field);
+    if (!id.ok()) return id.status();
+    auto key = ReadSecretKey(client, ns, {secret, api::v1alpha1::kS3SecretAccessKeyKey}, field);
+    if (!key.ok()) return key.status();
+    credentials.access_key_id = std::move(*id);
+    credentials.secret_access_key = std::move(*key);
+    auto store = upkeep::backup::OpenS3Destination(*s3, std::move(credentials),
+                                                   ns + "/" + policy.metadata.name);
+    if (!store.ok()) return store.status();
+    return std::unique_ptr<upkeep::backup::ArtifactStore>(std::move(*store));
+  }
   absl::StatusOr<std::string> folder = BackupFolder(policy, volume_root);
   if (!folder.ok()) return folder.status();
   absl::StatusOr<std::unique_ptr<upkeep::backup::DirectoryStore>> store =

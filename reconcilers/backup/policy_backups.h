@@ -6,8 +6,9 @@
 // policies can share one destination. For destination.local the folder is `path`; for
 // destination.volume it is `path` inside the claim, and the claim is expected to be mounted
 // at <volume root>/<claimName> (the Job mounts it there; on a host, --volume-root or
-// $UPKEEP_VOLUME_ROOT says where). source.volume is read from the same place. S3 is not built
-// yet: Unimplemented.
+// $UPKEEP_VOLUME_ROOT says where). source.volume is read from the same place. For
+// destination.s3 they are the objects under <prefix><namespace>/<policy name>/, with the
+// credentials from the Secret's accessKeyID and secretAccessKey.
 //
 // Secret values are returned to the caller only; no error message ever holds one.
 // Thread-compatible; the client is borrowed for each call.
@@ -49,14 +50,16 @@ absl::StatusOr<std::string> ReadSecretKey(controller::KubeClient& client, const 
 absl::StatusOr<std::string> ReadBackupKey(controller::KubeClient& client,
                                           const api::v1alpha1::BackupPolicy& policy);
 
-// The folder holding the policy's backups (see above). Pure. Unimplemented for s3;
-// InvalidArgument for a volume path that leaves its claim.
+// The folder holding the policy's backups (see above). Pure. InvalidArgument for s3 and for
+// a volume path that leaves its claim.
 absl::StatusOr<std::string> BackupFolder(const api::v1alpha1::BackupPolicy& policy,
                                          const std::string& volume_root);
 
-// The destination as a store (created when missing).
+// The destination as a store (a folder is created when missing; a bucket must exist). Reads
+// the S3 credentials Secret through `client`.
 absl::StatusOr<std::unique_ptr<upkeep::backup::ArtifactStore>> OpenBackupDestination(
-    const api::v1alpha1::BackupPolicy& policy, const std::string& volume_root);
+    controller::KubeClient& client, const api::v1alpha1::BackupPolicy& policy,
+    const std::string& volume_root);
 
 // Everything RunBackup needs for one run of the policy: the source (with the database
 // password read from its Secret), the compression and the key.

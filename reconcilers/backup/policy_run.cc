@@ -96,6 +96,11 @@ bool VerificationDue(const std::optional<api::v1alpha1::VerifySpec>& verify,
   return since >= std::max<int64_t>(1, verify->every.value_or(1));
 }
 
+std::string BackupLocation(const std::string& store_location, const std::string& id) {
+  if (store_location.empty()) return "";
+  return store_location.back() == '/' ? store_location + id : store_location + "/" + id;
+}
+
 std::vector<api::v1alpha1::BackupRecord> BackupInventory(const std::vector<BackupManifest>& listed,
                                                          const std::string& location) {
   std::vector<api::v1alpha1::BackupRecord> records;
@@ -105,7 +110,7 @@ std::vector<api::v1alpha1::BackupRecord> BackupInventory(const std::vector<Backu
     r.completion_time = it->completion_time;
     r.size_bytes = static_cast<int64_t>(it->TotalSizeBytes());
     r.sha256 = it->artifacts.empty() ? "" : it->artifacts.front().sha256;
-    r.location = location + "/" + it->id;
+    r.location = BackupLocation(location, it->id);
     r.encrypted = !it->encryption.empty();
     r.verified = it->verification.has_value() && it->verification->passed;
     records.push_back(std::move(r));
@@ -122,7 +127,7 @@ PolicyRunOutcome RunPolicyBackup(controller::KubeClient& client,
 
   absl::StatusOr<schedule::TimeZone> zone = schedule::TimeZone::Load(policy.spec.time_zone);
   if (!zone.ok()) return Failed(std::move(outcome), zone.status(), options);
-  auto store = OpenBackupDestination(policy, options.volume_root);
+  auto store = OpenBackupDestination(client, policy, options.volume_root);
   if (!store.ok()) return Failed(std::move(outcome), store.status(), options);
   auto request = BackupRunRequestFor(client, policy, options.run_id, options.volume_root);
   if (!request.ok()) return Failed(std::move(outcome), request.status(), options);

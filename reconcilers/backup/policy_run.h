@@ -73,6 +73,10 @@ bool VerificationDue(const std::optional<api::v1alpha1::VerifySpec>& verify,
                      const std::vector<upkeep::backup::BackupManifest>& listed,
                      const schedule::TimeZone& zone, TimePoint now);
 
+// Where backup `id` is: the store's location ("file:///b/ns/p", "s3://bucket/prefix/") and
+// the id, with one slash between.
+std::string BackupLocation(const std::string& store_location, const std::string& id);
+
 // status.backups from the manifests (oldest first in, newest first out).
 std::vector<api::v1alpha1::BackupRecord> BackupInventory(
     const std::vector<upkeep::backup::BackupManifest>& listed, const std::string& location);

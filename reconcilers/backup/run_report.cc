@@ -146,7 +146,7 @@ absl::StatusOr<PolicyRunOutcome> ParseRunReport(std::string_view line) {
       r.completion_time = TimeAt(entry, "completionTime");
       r.size_bytes = entry.value("sizeBytes", int64_t{0});
       r.sha256 = StringAt(entry, "sha256");
-      r.location = o.location.empty() ? "" : o.location + "/" + r.id;
+      r.location = BackupLocation(o.location, r.id);
       r.encrypted = true;
       r.verified = entry.value("verified", false);
       o.backups.push_back(std::move(r));

@@ -21,6 +21,7 @@
 #include "controller/manifests/manifests.h"
 #include "crds/v1alpha1/group_version.h"
 #include "tests/support/apiserver_process.h"
+#include "tests/support/s3rver_process.h"
 #include "tests/support/upkeep_binary.h"
 #include "tests/support/postgres_process.h"
 
@@ -247,6 +248,45 @@ TEST_F(BackupCommandIntegrationTest, AFolderRoundTripsAndANonEmptyFolderIsRefuse
   EXPECT_EQ(Tree(target), want);
 }
 
+TEST_F(BackupCommandIntegrationTest, AnS3DestinationRoundTripsThroughTheBinary) {
+  auto s3 = upkeep::testing::S3rverProcess::Start();
+  ASSERT_TRUE(s3.ok()) << s3.status();
+  const fs::path data = dir_ + "/data";
+  fs::create_directories(data / "sub");
+  std::ofstream(data / "a.txt") << "alpha\n";
+  std::ofstream(data / "sub" / "b.bin") << std::string(300000, '\x11');
+  json secret = {{"apiVersion", "v1"},
+                 {"kind", "Secret"},
+                 {"metadata", {{"name", "s3-creds"}, {"namespace", "default"}}},
+                 {"data",
+                  {{"accessKeyID", apiserver::Base64Encode((*s3)->access_key_id())},
+                   {"secretAccessKey", apiserver::Base64Encode((*s3)->secret_access_key())}}}};
+  ASSERT_TRUE(client_->Create(controller::resources::Secrets(), "default", secret).ok());
+  CreatePolicy("offsite", {{"local", {{"path", data.string()}}}},
+               {{"s3",
+                 {{"endpoint", (*s3)->endpoint()},
+                  {"bucket", (*s3)->bucket()},
+                  {"prefix", "clinic/"},
+                  {"credentialsSecretRef", {{"name", "s3-creds"}}}}}});
+  json report = RunBackup("offsite", "run-s1");
+  ASSERT_EQ(report["result"], "Succeeded") << report.dump() << (*s3)->LogTail();
+  EXPECT_EQ(report["location"], "s3://" + (*s3)->bucket() + "/clinic/default/offsite/");
+
+  CommandResult list = RunUpkeep({"backup", "list", "default/offsite", "-o", "json"});
+  ASSERT_EQ(list.exit_code, 0) << list.err;
+  json listed = json::parse(list.out, nullptr, false);
+  ASSERT_EQ(listed["backups"].size(), 1u) << list.out;
+  EXPECT_EQ(listed["backups"][0]["id"], report["id"]);
+
+  const fs::path target = dir_ + "/restored/offsite";
+  CommandResult restore = RunUpkeep(
+      {"backup", "restore", "default/offsite", "--latest", "--to-dir", target.string()});
+  ASSERT_EQ(restore.exit_code, 0) << restore.err;
+  EXPECT_EQ(Tree(target), Tree(data));
+  EXPECT_THAT(list.out + restore.out + restore.err,
+              Not(HasSubstr((*s3)->secret_access_key())));  // never the secret
+}
+
 TEST_F(BackupCommandIntegrationTest, AKeyOfTheWrongSizeIsNamedButNeverShown) {
   const fs::path data = dir_ + "/data";
   fs::create_directories(data);
@@ -302,7 +342,8 @@ TEST_F(BackupCommandIntegrationTest, UnknownIdsPoliciesAndDestinationsAreClearEr
                   {"credentialsSecretRef", {{"name", "s3"}}}}}});
   CommandResult s3 = RunUpkeep({"backup", "list", "default/to-s3"});
   EXPECT_EQ(s3.exit_code, 1);
-  EXPECT_THAT(s3.err, HasSubstr("s3 destinations are not supported"));
+  EXPECT_THAT(s3.err, HasSubstr("Secret default/s3 (spec.destination.s3.credentialsSecretRef) "
+                                "has no key \"secretAccessKey\""));
 }
 
 TEST_F(BackupCommandIntegrationTest, ADamagedManifestIsReportedAndTheOthersListed) {

@@ -178,6 +178,7 @@ TEST(BackupInventoryTest, NewestFirstWithVerifiedOnlyForPassedTests) {
   EXPECT_TRUE(records[0].encrypted);
   EXPECT_FALSE(records[1].verified);
   EXPECT_TRUE(records[2].verified);
+  EXPECT_EQ(BackupInventory({Listed("a", t0)}, "s3://b/p/")[0].location, "s3://b/p/a");
 }
 
 }  // namespace
